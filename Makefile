@@ -1,0 +1,40 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+.PHONY: run test lint venv bench-sweep messages clean
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Migrate, load the demo organisation and users, start web + Celery worker + beat.
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	bash bin/run
+
+## Run the whole test suite (PostgreSQL + Redis when DATABASE_URL / CELERY_BROKER_URL are set).
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+## Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench-sweep: venv
+	$(PY) bench/sweep.py
+
+clean:
+	rm -rf var db.sqlite3 staticfiles .pytest_cache

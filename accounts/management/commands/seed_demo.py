@@ -1,0 +1,61 @@
+"""Load the organisation, default limits and one demo user per role; print the logins."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.defaults import load_organisation
+from accounts.models import User
+from accounts.roles import Role, ensure_role_groups
+from sla.defaults import load_sla_defaults
+
+DEMO_PASSWORD = "Brp-demo-2026"
+
+# username, display name, department code, roles
+DEMO_USERS = [
+    ("zq_admin", "政企业务响应管理员", "gov_enterprise", [Role.FRONT_ADMIN]),
+    ("zq_director", "政企客户部主任", "gov_enterprise", [Role.LEADER]),
+    ("gz_admin", "公众业务响应管理员", "public", [Role.FRONT_ADMIN]),
+    ("dispatcher", "中心定单管理员", "center", [Role.DISPATCHER]),
+    ("jk_member", "监控中心维护员", "nmc", [Role.BACK_MEMBER]),
+    ("jk_admin", "监控中心管理员", "nmc", [Role.BACK_ADMIN, Role.BACK_MEMBER]),
+    ("jk_supervisor", "监控中心主管", "nmc", [Role.SUPERVISOR]),
+    ("jk_manager", "监控中心部门经理", "nmc", [Role.DEPT_MANAGER]),
+    ("jk_leader", "网络分管领导", "nmc", [Role.LEADER]),
+    ("xl_admin", "线路中心管理员", "line", [Role.BACK_ADMIN, Role.BACK_MEMBER]),
+    ("viewer", "中心经理", "center", [Role.VIEWER]),
+    ("it_operator", "IT运维员", "it", [Role.IT_OPERATOR]),
+    ("auditor", "审计员", "it", [Role.AUDITOR]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load departments, roles, default SLA limits and demo users (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        departments = load_organisation()
+        load_sla_defaults()
+        groups = ensure_role_groups()
+        rows = []
+        for username, name, dept, roles in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": name,
+                    "department": departments[dept],
+                    "email": f"{username}@example.com",
+                    "phone": f"1380000{len(rows):04d}",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.groups.set([groups[r.value] for r in roles])
+            rows.append((username, ", ".join(str(r.label) for r in roles), departments[dept].name_zh))
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD, department=departments["it"])
+        rows.append(("admin", "superuser (/admin/)", departments["it"].name_zh))
+
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, roles, dept in rows:
+            self.stdout.write(f"  {username:<14} {dept:<10} {roles}")

@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from .models import (
+    AuditEntry,
+    Deadline,
+    DeadlineEvent,
+    EscalationLadder,
+    EscalationRung,
+    HolidayOverride,
+    Notification,
+    SlaPolicy,
+)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["kind", "level", "duration", "clock", "warn_before", "ladder", "description"]
+    list_filter = ["kind", "clock"]
+
+
+class RungInline(admin.TabularInline):
+    model = EscalationRung
+    extra = 0
+
+
+@admin.register(EscalationLadder)
+class EscalationLadderAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    inlines = [RungInline]
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Deadlines change only through sla.services; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = DeadlineEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["key", "kind", "label", "due_at", "fired_at"]
+    fields = readonly_fields
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "level", "state", "assessed_department", "due_at", "rungs_fired"]
+    list_filter = ["state", "kind", "level", "assessed_department"]
+    search_fields = ["title"]
+    inlines = [EventInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "channel", "recipient", "address", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status"]
+    search_fields = ["subject", "address"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "content_type", "object_id", "transition", "from_state", "to_state", "actor"]
+    list_filter = ["content_type", "transition"]

@@ -1,0 +1,68 @@
+"""Default limits of SPEC §1 and §3 (configurable data: edit them in the admin).
+
+Idempotent: existing policies are left as an administrator set them.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+
+from .models import Clock, EscalationLadder, EscalationRung, Level, SlaPolicy
+
+DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+
+# kind, level, duration, clock, warn before, roles told of warning and breach, description
+POLICIES = [
+    ("order-provisioning", Level.A, 3 * DAY, Clock.CALENDAR, 12 * HOUR, ["back_admin"], "R1.3 provisioning A"),
+    ("order-provisioning", Level.B, 5 * DAY, Clock.CALENDAR, 12 * HOUR, ["back_admin"], "R1.3 provisioning B"),
+    ("order-provisioning", Level.C, 10 * DAY, Clock.CALENDAR, DAY, ["back_admin"], "R1.3 provisioning C"),
+    ("order-new-build", Level.NONE, 30 * DAY, Clock.CALENDAR, 2 * DAY, ["back_admin"], "R1.7 no resources, new build"),
+    ("step-resource", Level.A, 1 * DAY, Clock.CALENDAR, 4 * HOUR, ["back_admin"], "R1.3 resource configuration A"),
+    ("step-resource", Level.B, 2 * DAY, Clock.CALENDAR, 6 * HOUR, ["back_admin"], "R1.3 resource configuration B"),
+    ("step-resource", Level.C, 3 * DAY, Clock.CALENDAR, 8 * HOUR, ["back_admin"], "R1.3 resource configuration C"),
+    ("requisition", Level.NONE, 3 * DAY, Clock.CALENDAR, 12 * HOUR, ["dispatcher"], "R1.7 resource confirmation"),
+    ("order-confirmation", Level.NONE, 2 * DAY, Clock.CALENDAR, timedelta(0), [], "R1.12 auto-confirmation"),
+    ("fault-repair", Level.A, 4 * HOUR, Clock.CALENDAR, HOUR, ["supervisor"], "Fault repair A"),
+    ("fault-repair", Level.B, 8 * HOUR, Clock.CALENDAR, HOUR, ["supervisor"], "Fault repair B"),
+    ("fault-repair", Level.C, 24 * HOUR, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "Fault repair C"),
+    ("account-request", Level.NONE, 1 * DAY, Clock.WORKING_DAYS, 2 * HOUR, ["it_operator"], "A3.1 IT completes"),
+]
+
+# F2.3: supervisor at 5 minutes, department manager at 15, leader in charge at 30.
+FAULT_LADDER = [
+    (timedelta(minutes=5), "supervisor", "Supervisor (5 min)", ["inapp", "sms"], "supervisor"),
+    (timedelta(minutes=15), "dept_manager", "Department manager (15 min)", ["inapp", "sms", "email"], "dept_manager"),
+    (timedelta(minutes=30), "leader", "Leader in charge (30 min)", ["inapp", "sms", "email"], "leader"),
+]
+
+
+@transaction.atomic
+def load_sla_defaults() -> None:
+    ladder, created = EscalationLadder.objects.get_or_create(
+        code="fault-5-15-30", defaults={"name": "F2.3 fault escalation 5/15/30 min"}
+    )
+    if created:
+        for position, (offset, role, label, channels, reassign) in enumerate(FAULT_LADDER, start=1):
+            EscalationRung.objects.create(
+                ladder=ladder,
+                position=position,
+                offset=offset,
+                notify_role=role,
+                label=label,
+                channels=channels,
+                reassign_to_role=reassign,
+            )
+    for kind, level, duration, clock, warn, roles, description in POLICIES:
+        SlaPolicy.objects.get_or_create(
+            kind=kind,
+            level=level,
+            defaults={
+                "duration": duration,
+                "clock": clock,
+                "warn_before": warn,
+                "notify_roles": roles,
+                "description": description,
+                "ladder": ladder if kind == "fault-repair" else None,
+            },
+        )

@@ -1,0 +1,26 @@
+import os
+
+import pytest
+
+from accounts.defaults import load_organisation
+from sla.defaults import load_sla_defaults
+
+pytest_plugins = ["tests.celery_harness"]
+
+
+@pytest.fixture
+def org(db):
+    """The departments of SPEC §0, the role groups and the default limits."""
+    departments = load_organisation()
+    load_sla_defaults()
+    return departments
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (CI=true) a skipped test is a failure: integration tests must really run there."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which must run every test: {report.longrepr}"

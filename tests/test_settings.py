@@ -1,0 +1,51 @@
+"""Settings come from the environment; production mode passes `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRINT = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.LANGUAGE_CODE, s.TIME_ZONE)"  # noqa: E501
+
+
+def run(args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_defaults_need_no_server():
+    result = run(["shell", "-c", PRINT])
+    assert result.stdout.splitlines()[-1].split() == ["django.db.backends.sqlite3", "filesystem://", "zh-hans", "Asia/Shanghai"]
+
+
+def test_database_and_broker_from_the_environment():
+    result = run(["shell", "-c", PRINT], DATABASE_URL="postgres://u@db:5432/brp", REDIS_URL="redis://cache:6379/1")
+    assert result.stdout.splitlines()[-1].split()[:2] == ["django.db.backends.postgresql", "redis://cache:6379/1"]
+
+
+def test_production_mode_passes_check_deploy():
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        BRP_PRODUCTION="1",
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        ALLOWED_HOSTS="brp.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = run(["check"], BRP_PRODUCTION="1", SECRET_KEY="")
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_migrations_match_the_models():
+    result = run(["makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stdout + result.stderr
