@@ -23,7 +23,12 @@ def run(args, **env):
 
 def test_defaults_need_no_server():
     result = run(["shell", "-c", PRINT])
-    assert result.stdout.splitlines()[-1].split() == ["django.db.backends.sqlite3", "filesystem://", "zh-hans", "Asia/Shanghai"]
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "zh-hans",
+        "Asia/Shanghai",
+    ]
 
 
 def test_database_and_broker_from_the_environment():

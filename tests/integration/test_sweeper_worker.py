@@ -77,16 +77,17 @@ def test_s5_1_killing_the_worker_mid_sweep_loses_and_repeats_nothing(celery_env,
     worker = celery_env.worker("w1")
     celery_env.beat()
     fired_at_kill = wait_until(
-        lambda: (c := DeadlineEvent.objects.count()) > n // 5 and c, timeout=60, interval=0.02, message="sweep under way"
+        lambda: (c := DeadlineEvent.objects.count()) > n // 5 and c,
+        timeout=60,
+        interval=0.02,
+        message="sweep under way",
     )
     worker.kill()  # SIGKILL to the whole process group
     at_kill = DeadlineEvent.objects.count()
     assert 0 < fired_at_kill <= at_kill < 2 * n, "the kill must land mid-sweep"
 
     celery_env.worker("w2")
-    wait_until(
-        lambda: not Deadline.objects.filter(rungs_fired__lt=2).exists(), timeout=90, message="all rungs fired"
-    )
+    wait_until(lambda: not Deadline.objects.filter(rungs_fired__lt=2).exists(), timeout=90, message="all rungs fired")
     assert DeadlineEvent.objects.count() == 2 * n
     per_deadline = Deadline.objects.annotate(k=Count("events")).values_list("k", flat=True).distinct()
     assert list(per_deadline) == [2]
