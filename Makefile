@@ -28,9 +28,14 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
-## Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
+## Re-extract and compile translations (needs GNU gettext). The project catalog (locale/) covers
+## config, sla, billing and templates/; accounts, responses and faults keep their own <app>/locale.
+APP_CATALOGS := accounts responses faults
 messages: venv
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench \
+		$(foreach app,$(APP_CATALOGS),--ignore=$(app))
+	for app in $(APP_CATALOGS); do mkdir -p $$app/locale && \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete) || exit 1; done
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench-sweep: venv

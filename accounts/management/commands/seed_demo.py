@@ -1,5 +1,7 @@
 """Load the organisation, default limits and one demo user per role; print the logins."""
 
+from importlib import import_module
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -9,6 +11,7 @@ from accounts.roles import Role, ensure_role_groups
 from sla.defaults import load_sla_defaults
 
 DEMO_PASSWORD = "Brp-demo-2026"
+DEMO_APPS = ["billing", "responses", "faults", "accounts"]
 
 # username, display name, department code, roles
 DEMO_USERS = [
@@ -36,6 +39,19 @@ class Command(BaseCommand):
         departments = load_organisation()
         load_sla_defaults()
         groups = ensure_role_groups()
+        self._create_users(departments, groups)
+        # Each business app may ship demo data as <app>.defaults.load_demo(stdout).
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"{app}.defaults")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.defaults":
+                    raise
+                continue
+            if hasattr(module, "load_demo"):
+                module.load_demo(self.stdout)
+
+    def _create_users(self, departments, groups):
         rows = []
         for username, name, dept, roles in DEMO_USERS:
             user, created = User.objects.get_or_create(

@@ -1,0 +1,5 @@
+"""REST API of the accounts app, mounted under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()

@@ -1,0 +1,43 @@
+"""Demo customers and circuits (idempotent)."""
+
+from datetime import date
+from decimal import Decimal
+
+from .models import Customer, Service
+
+CUSTOMERS = [
+    # code, name, key customer, contact, phone, address
+    ("C0001", "省工商银行", True, "王经理", "13900000001", "人民路1号"),
+    ("C0002", "市公安局", True, "李科长", "13900000002", "解放路8号"),
+    ("C0003", "海天酒店", False, "赵总", "13900000003", "滨江大道66号"),
+    ("C0004", "新城小区物业", False, "陈主任", "13900000004", "新城路18号"),
+]
+SERVICES = [
+    # code, customer, product, level, monthly fee, one-time fee
+    ("DDN-0001", "C0001", "数字电路 2M", "A", Decimal("1800.00"), Decimal("500.00")),
+    ("MSTP-0002", "C0002", "MSTP 专线 100M", "A", Decimal("6800.00"), Decimal("2000.00")),
+    ("FTTB-0003", "C0003", "酒店宽带 FTTB", "B", Decimal("1200.00"), Decimal("300.00")),
+]
+
+
+def load_demo(stdout=None):
+    customers = {}
+    for code, name, is_key, contact, phone, address in CUSTOMERS:
+        customers[code], _ = Customer.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "is_key": is_key,
+                "contact_person": contact,
+                "contact_phone": phone,
+                "address": address,
+            },
+        )
+    for code, customer, product, level, monthly, once in SERVICES:
+        Service.objects.get_or_create(
+            code=code,
+            defaults={
+                "customer": customers[customer], "product": product, "level": level, "monthly_fee": monthly,
+                "one_time_fee": once, "state": Service.State.ACTIVE, "activated_on": date(2026, 1, 1),
+            },
+        )  # fmt: skip
