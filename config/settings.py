@@ -187,8 +187,8 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited longer than one interval is superseded by the next.
         "options": {"expires": max(SLA_SWEEP_INTERVAL, 1.0)},
     },
-    "sla-retry-notifications": {
-        "task": "sla.tasks.deliver_stale_notifications",
+    "sla-retry-stale": {
+        "task": "sla.tasks.retry_stale",
         "schedule": SLA_NOTIFICATION_RETRY_INTERVAL,
         "options": {"expires": SLA_NOTIFICATION_RETRY_INTERVAL},
     },

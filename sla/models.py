@@ -264,10 +264,17 @@ class DeadlineEvent(models.Model):
     label = models.CharField(_("label"), max_length=100, blank=True)
     due_at = models.DateTimeField(_("due at"))
     fired_at = models.DateTimeField(_("fired at"))
+    # Set when the app handlers registered for the deadline's kind have run (sla.hooks).
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handle_attempts = models.PositiveSmallIntegerField(default=0)
+    handle_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["fired_at", "id"]
         constraints = [models.UniqueConstraint(fields=["deadline", "key"], name="deadline_event_once")]
+        indexes = [
+            models.Index(fields=["fired_at"], name="deadline_event_unhandled_idx", condition=Q(handled_at__isnull=True))
+        ]
         verbose_name = _("deadline event")
         verbose_name_plural = _("deadline events")
 

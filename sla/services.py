@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 
 from .calendars import add_duration
+from .hooks import handlers_for
 from .models import (
     AuditEntry,
     Deadline,
@@ -252,7 +253,7 @@ def _save_and_enqueue(notes: list[Notification]) -> list[Notification]:
     """Store ``notes`` and hand the ones to send to a worker once the transaction commits.
 
     If the broker is unreachable or the process dies before publishing, the
-    rows stay pending and ``deliver_stale_notifications`` sends them later.
+    rows stay pending and the ``retry_stale`` task sends them later.
     """
     Notification.objects.bulk_create(notes, batch_size=1000)
     to_send = [n.pk for n in notes if n.status == Notification.Status.PENDING]
@@ -332,6 +333,7 @@ def _sweep_batch(*, now: datetime | None, batch_size: int, recipients: _Recipien
                         label=rung.label if rung else "",
                         due_at=due_at,
                         fired_at=fired_at,
+                        handled_at=None if handlers_for(deadline.kind) else fired_at,
                     )
                 )
             deadline.next_fire_at = _next_fire_at(deadline, rungs)
@@ -365,6 +367,11 @@ def _sweep_batch(*, now: datetime | None, batch_size: int, recipients: _Recipien
                 subject, body = _event_message(deadline, event)
                 notes += _build_notifications(sorted(set(who)), channels, subject, body, fired_at, event)
         _save_and_enqueue(notes)
+        unhandled = [e.pk for e in events if e.handled_at is None]
+        if unhandled:
+            from .tasks import handle_deadline_events
+
+            transaction.on_commit(partial(handle_deadline_events.delay, unhandled), robust=True)
         AuditEntry.objects.bulk_create(audits)
         _save_swept(batch)
     result.deadlines, result.events, result.notifications, result.batches = len(batch), len(events), len(notes), 1
@@ -467,3 +474,45 @@ def notification_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def deadline_events_handle(*, ids=None, stale: bool = False, limit: int = 200) -> int:
+    """Run the app handlers (sla.hooks) of unhandled events; each event in its own transaction.
+
+    The event row is locked while its handlers run and marked handled in the
+    same transaction, so their database work is done once. A handler that
+    raises leaves the event unhandled, with the error, for the retry sweep.
+    """
+    pending = DeadlineEvent.objects.filter(
+        handled_at__isnull=True, handle_attempts__lt=settings.SLA_NOTIFICATION_MAX_ATTEMPTS
+    )
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    elif stale:
+        pending = pending.filter(fired_at__lt=timezone.now() - settings.SLA_NOTIFICATION_RETRY_AFTER)
+    else:
+        raise ValueError("pass ids or stale=True")
+    handled = 0
+    for event_id in list(pending.order_by("fired_at").values_list("pk", flat=True)[:limit]):
+        try:
+            with transaction.atomic():
+                event = (
+                    DeadlineEvent.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("deadline", "rung")
+                    .filter(pk=event_id, handled_at__isnull=True)
+                    .first()
+                )
+                if event is None:
+                    continue  # another worker has it, or had it
+                for handler in handlers_for(event.deadline.kind):
+                    handler(event)
+                event.handled_at = timezone.now()
+                event.handle_attempts += 1
+                event.save(update_fields=["handled_at", "handle_attempts"])
+                handled += 1
+        except Exception as exc:  # noqa: BLE001 - recorded on the event and retried
+            log.exception("Handlers of deadline event %s failed", event_id)
+            DeadlineEvent.objects.filter(pk=event_id).update(
+                handle_attempts=F("handle_attempts") + 1, handle_error=str(exc)[:2000]
+            )
+    return handled

@@ -18,6 +18,15 @@ def deliver_notifications(ids):
 
 
 @shared_task(ignore_result=True)
-def deliver_stale_notifications():
-    """Picks up notices decided but never delivered (crash between commit and publish)."""
-    return services.notifications_deliver(stale=True)
+def handle_deadline_events(ids):
+    return services.deadline_events_handle(ids=ids)
+
+
+@shared_task(ignore_result=True)
+def retry_stale():
+    """Picks up notices and event handlers decided but never carried out (a crash between
+    commit and publish, a dead worker, a failing gateway or handler)."""
+    return {
+        "notifications": services.notifications_deliver(stale=True),
+        "events": services.deadline_events_handle(stale=True),
+    }
