@@ -1,14 +1,16 @@
 """Customers and their services (circuits), shared by orders, faults and billing (B4.1).
 
 Orders name a customer; fault tickets name the affected service; bill runs
-invoice the active services. The bill-run, invoice and arrears models are
-added by the billing issue.
+invoice the active services.
 """
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from sla.models import Level
 
@@ -61,3 +63,179 @@ class Service(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.product}"
+
+
+class BillRun(ConcurrentTransitionMixin, models.Model):
+    """A monthly bill run (出账, B4.2) or settlement run (结算, B4.3) for a natural month.
+
+    scheduled → checking (a signed checklist: 出账检查报告) → preprocessing → verifying (by a
+    second person, never the operator) → invoicing (Celery, in chunks) → reviewing (supervisor)
+    → published. The supervisor may challenge (back to checking); before publication the run
+    may be rolled back (its invoices voided) and run again.
+    """
+
+    class Kind(models.TextChoices):
+        BILLING = "billing", _("Bill run")
+        SETTLEMENT = "settlement", _("Settlement run")
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CHECKING = "checking", _("Data check")
+        PREPROCESSING = "preprocessing", _("Pre-processing")
+        VERIFYING = "verifying", _("Verification")
+        INVOICING = "invoicing", _("Invoicing")
+        REVIEWING = "reviewing", _("Supervisor review")
+        PUBLISHED = "published", _("Published")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.BILLING)
+    period = models.DateField(_("billing month"), help_text=_("The first day of the month billed"))
+    state = FSMField(_("state"), default=State.SCHEDULED, choices=State.choices, protected=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("operator"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    checklist = models.JSONField(_("check report"), default=list, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "period"], name="bill_run_once_per_month")]
+        verbose_name = _("bill run")
+        verbose_name_plural = _("bill runs")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period:%Y-%m}"
+
+    # Transitions change the state in memory; billing.services runs them (sla.workflow).
+    @transition(field=state, source=State.SCHEDULED, target=State.CHECKING)
+    def start_check(self, *, actor):
+        self.operator = actor
+
+    @transition(field=state, source=State.CHECKING, target=State.PREPROCESSING)
+    def sign_check(self, *, actor, checklist, at):
+        self.checklist, self.checked_by, self.checked_at = checklist, actor, at
+
+    @transition(field=state, source=State.PREPROCESSING, target=State.VERIFYING)
+    def finish_preprocessing(self):
+        pass
+
+    @transition(field=state, source=State.VERIFYING, target=State.INVOICING)
+    def verify(self, *, actor):
+        self.verified_by = actor
+
+    @transition(field=state, source=State.INVOICING, target=State.REVIEWING)
+    def finish_invoicing(self):
+        pass
+
+    @transition(field=state, source=State.REVIEWING, target=State.PUBLISHED)
+    def publish(self, *, actor, at):
+        self.reviewed_by, self.published_at = actor, at
+
+    @transition(field=state, source=State.REVIEWING, target=State.CHECKING)
+    def challenge(self, *, actor):
+        self.reviewed_by = actor
+
+    @transition(
+        field=state,
+        source=[State.CHECKING, State.PREPROCESSING, State.VERIFYING, State.INVOICING, State.REVIEWING],
+        target=State.SCHEDULED,
+    )
+    def roll_back(self):
+        self.attempt += 1
+        self.checklist, self.checked_by, self.checked_at, self.verified_by = [], None, None, None
+        self.progress_done = self.progress_total = 0
+
+
+class Invoice(models.Model):
+    """A customer's invoice for one month (B4.4). One live invoice per customer and month:
+    a re-run never bills twice. A published invoice never changes (also refused by a
+    PostgreSQL trigger); corrections go on the next invoice as adjustment lines."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        VOID = "void", _("Void")
+
+    run = models.ForeignKey(BillRun, on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    period = models.DateField(_("billing month"))
+    number = models.CharField(_("invoice number"), max_length=40)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "customer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "period"], condition=~Q(state="void"), name="invoice_once_per_customer_month"
+            ),
+            models.UniqueConstraint(fields=["number"], name="invoice_number_unique"),
+        ]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self):
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly fee")
+        ONE_TIME = "one_time", _("One-time fee")
+        SLA_CREDIT = "sla_credit", _("SLA credit")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("active days"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice_id", "id"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self):
+        return f"{self.description} {self.amount}"
+
+
+class Adjustment(models.Model):
+    """A correction to a published invoice, carried onto the customer's next invoice (B4.4)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="adjustments")
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200)
+    corrects = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    applied_to = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+
+    def __str__(self):
+        return f"{self.customer_id} {self.amount} {self.reason}"

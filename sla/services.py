@@ -95,14 +95,20 @@ def deadline_start(
     title: str | None = None,
     started_at: datetime | None = None,
     assessed_department: Department | None = None,
+    due_at: datetime | None = None,
 ) -> Deadline:
-    """Start the deadline of ``kind``/``level`` for ``subject`` from its SLA policy."""
+    """Start the deadline of ``kind``/``level`` for ``subject`` from its SLA policy.
+
+    ``due_at`` fixes the due time for obligations tied to a date rather than a
+    duration (a bill run's "before 00:00 on the 2nd"); the policy then gives
+    only the warning time, who is told and the ladder.
+    """
     try:
         policy = SlaPolicy.objects.get(kind=kind, level=level)
     except SlaPolicy.DoesNotExist:
         raise NoPolicy(f"No SLA policy for kind={kind!r} level={level!r}") from None
     started_at = started_at or timezone.now()
-    due_at = add_duration(started_at, policy.duration, policy.clock)
+    due_at = due_at or add_duration(started_at, policy.duration, policy.clock)
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,

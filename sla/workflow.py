@@ -38,7 +38,7 @@ def apply_transition(instance, name: str, *, by, comment: str = "", state_field:
         with transaction.atomic():
             locked = model.objects.select_for_update().get(pk=instance.pk)
             method = getattr(locked, name)
-            if by is not None and not has_transition_perm(method, by):
+            if by is not None and not _may_ever(locked, method, by, state_field):
                 # Permission first: a stranger learns nothing about the state.
                 raise TransitionForbidden(_("You may not do this."))
             if not can_proceed(method):
@@ -60,6 +60,20 @@ def apply_transition(instance, name: str, *, by, comment: str = "", state_field:
     except ConcurrentTransition as exc:
         raise TransitionConflict(_("Someone else changed this record at the same time; reload and try again.")) from exc
     return locked
+
+
+def _may_ever(instance, method, user, state_field: str) -> bool:
+    """May ``user`` take this transition: from the current state if it has one, else from any state.
+
+    So the wrong person gets 403 whatever the state, and the right person in the
+    wrong state gets 409 (``has_transition_perm`` alone is False in both cases).
+    """
+    if has_transition_perm(method, user):
+        return True
+    meta = method._django_fsm
+    if meta.get_transition(getattr(instance, state_field)) is not None:
+        return False  # a transition exists here and the user lacks its permission
+    return any(t.has_perm(instance, user) for t in meta.transitions.values())
 
 
 def _display_state(instance, field: str) -> str:

@@ -1,0 +1,277 @@
+"""Writes of billing: bill and settlement runs (B4.2, B4.3) and invoices (B4.4).
+
+Money is ``Decimal`` CNY with 2 places, rounded ROUND_HALF_UP once per invoice line;
+an invoice's total is the exact sum of its lines.
+"""
+
+import calendar
+import logging
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, User
+from accounts.roles import Role
+from sla import services as sla
+from sla.workflow import TransitionForbidden, apply_transition
+
+from .models import Adjustment, BillRun, Customer, Invoice, InvoiceLine, Service
+
+log = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+CHUNK = 1000
+# B4.2 / B4.3: the whole run must finish before 00:00 (Asia/Shanghai) on this day of the next month.
+ANNOUNCE_DAY = {BillRun.Kind.BILLING: 2, BillRun.Kind.SETTLEMENT: 10}
+ANNOUNCEMENT_KIND = "bill-run-announcement"
+
+# The data check of 出账检查报告: every item must be ticked by the checker.
+CHECKLIST = [
+    ("usage_complete", "Usage records for the whole month are loaded"),
+    ("services_reconciled", "Active services reconcile with provisioning orders"),
+    ("tariffs_current", "Tariffs and discounts in force for the month"),
+    ("adjustments_reviewed", "Pending adjustments reviewed"),
+]
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def month_bounds(period: date) -> tuple[date, date]:
+    first = period.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def active_days(service: Service, first: date, last: date) -> int:
+    """Days of [first, last] on which the service was active (activation and end dates included)."""
+    if service.activated_on is None:
+        return 0
+    start = max(service.activated_on, first)
+    end = min(service.ended_on or last, last)
+    return max((end - start).days + 1, 0)
+
+
+def service_lines(service: Service, period: date) -> list[InvoiceLine]:
+    """B4.4: the monthly fee prorated by active days; the one-time fee in the activation month."""
+    first, last = month_bounds(period)
+    lines = []
+    days = active_days(service, first, last)
+    month_days = last.day
+    if days and service.monthly_fee:
+        amount = money(service.monthly_fee * days / month_days)
+        lines.append(
+            InvoiceLine(
+                service=service,
+                kind=InvoiceLine.Kind.MONTHLY,
+                days=days,
+                amount=amount,
+                description=f"{service.code} {service.product} {days}/{month_days}",
+            )
+        )
+    if service.one_time_fee and service.activated_on and first <= service.activated_on <= last:
+        lines.append(
+            InvoiceLine(
+                service=service,
+                kind=InvoiceLine.Kind.ONE_TIME,
+                amount=money(service.one_time_fee),
+                description=f"{service.code} {service.product}",
+            )
+        )
+    return lines
+
+
+def _announcement_due(run: BillRun) -> datetime:
+    first, last = month_bounds(run.period)
+    day = (last + timedelta(days=1)).replace(day=ANNOUNCE_DAY[run.kind])
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by=None) -> BillRun:
+    """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th)."""
+    with transaction.atomic():
+        run, created = BillRun.objects.get_or_create(kind=kind, period=period.replace(day=1))
+        if created:
+            sla.deadline_start(
+                subject=run,
+                kind=ANNOUNCEMENT_KIND,
+                title=str(run),
+                due_at=_announcement_due(run),
+                assessed_department=Department.objects.filter(code="it").first(),
+            )
+            sla.audit_record(subject=run, actor=by, transition="schedule", to_state=run.state)
+    return run
+
+
+def _it_staff(*roles):
+    return User.objects.filter(is_active=True, department__code="it", groups__name__in=[str(r) for r in roles])
+
+
+def _require_it_role(by, *roles):
+    in_it = by is not None and by.is_authenticated and by.department is not None and by.department.code == "it"
+    if not in_it or not by.has_role(*roles):
+        raise TransitionForbidden(_("Only IT Management staff with the right role may do this."))
+
+
+def bill_run_start_check(*, run: BillRun, by) -> BillRun:
+    _require_it_role(by, Role.IT_OPERATOR)
+    return apply_transition(run, "start_check", by=by, actor=by)
+
+
+def bill_run_sign_check(*, run: BillRun, by, checklist: dict[str, bool], comment: str = "") -> BillRun:
+    """The checker ticks every item of the check report and signs it (B4.2)."""
+    _require_it_role(by, Role.IT_OPERATOR)
+    missing = [label for code, label in CHECKLIST if not checklist.get(code)]
+    if missing:
+        raise ValueError(_("Every check must be ticked before signing: %s") % "; ".join(missing))
+    items = [{"code": code, "label": label, "ok": True} for code, label in CHECKLIST]
+    return apply_transition(run, "sign_check", by=by, comment=comment, actor=by, checklist=items, at=timezone.now())
+
+
+def bill_run_finish_preprocessing(*, run: BillRun, by) -> BillRun:
+    _require_it_role(by, Role.IT_OPERATOR)
+    return apply_transition(run, "finish_preprocessing", by=by)
+
+
+def bill_run_verify(*, run: BillRun, by) -> BillRun:
+    """Four eyes (B4.2): a second IT operator, never the run's operator, verifies; invoicing then starts."""
+    _require_it_role(by, Role.IT_OPERATOR)
+    with transaction.atomic():
+        locked = BillRun.objects.select_for_update().get(pk=run.pk)
+        if locked.operator_id == by.pk:
+            raise TransitionForbidden(
+                _("The operator of a run cannot verify it; another person must (four-eyes rule).")
+            )
+        run = apply_transition(locked, "verify", by=by, actor=by)
+        from .tasks import generate_invoices
+
+        transaction.on_commit(lambda: generate_invoices.delay(run.pk))
+    return run
+
+
+def bill_run_publish(*, run: BillRun, by) -> BillRun:
+    _require_it_role(by, Role.SUPERVISOR)
+    with transaction.atomic():
+        run = apply_transition(run, "publish", by=by, actor=by, at=timezone.now())
+        run.invoices.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.PUBLISHED)
+    return run
+
+
+def bill_run_challenge(*, run: BillRun, by, comment: str) -> BillRun:
+    """The supervisor doubts the result: the data must be checked again (B4.2)."""
+    _require_it_role(by, Role.SUPERVISOR)
+    return apply_transition(run, "challenge", by=by, actor=by, comment=comment)
+
+
+def bill_run_roll_back(*, run: BillRun, by, comment: str = "") -> BillRun:
+    """Void the run's invoices and start again from the schedule (B4.2). Published runs never roll back."""
+    _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
+    with transaction.atomic():
+        run = apply_transition(run, "roll_back", by=by, comment=comment)
+        voided = run.invoices.filter(state=Invoice.State.DRAFT)
+        Adjustment.objects.filter(applied_to__in=voided).update(applied_to=None)
+        voided.update(state=Invoice.State.VOID)
+    return run
+
+
+def bill_run_report_anomaly(*, run: BillRun, by, text: str) -> None:
+    """Anything that may affect the run is reported at once to the supervisors and the manager (B4.2)."""
+    sla.notify(
+        users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER),
+        subject=_("Anomaly in %(run)s") % {"run": run},
+        body=text,
+        channels=["inapp", "sms", "email"],
+    )
+    sla.audit_record(
+        subject=run, actor=by, transition="anomaly", from_state=run.state, to_state=run.state, comment=text
+    )
+
+
+def _billable_customers(period: date):
+    first, last = month_bounds(period)
+    active = Q(services__activated_on__lte=last) & (
+        Q(services__ended_on__isnull=True) | Q(services__ended_on__gte=first)
+    )
+    return Customer.objects.filter(active).distinct().order_by("pk").values_list("pk", flat=True)
+
+
+def bill_run_generate_invoices(*, run: BillRun) -> int:
+    """Create the run's invoices in chunks, recording progress; safe to run again after a crash.
+
+    Customers that already have a live invoice for the month are skipped, and the
+    unique (customer, month) constraint refuses a second one outright.
+    """
+    run = BillRun.objects.get(pk=run.pk)
+    if run.state != BillRun.State.INVOICING:
+        return 0
+    first, last = month_bounds(run.period)
+    customer_ids = list(_billable_customers(run.period))
+    BillRun.objects.filter(pk=run.pk).update(progress_total=len(customer_ids))
+    created = 0
+    for start in range(0, len(customer_ids), CHUNK):
+        chunk = customer_ids[start : start + CHUNK]
+        with transaction.atomic():
+            done = set(
+                Invoice.objects.filter(customer_id__in=chunk, period=first)
+                .exclude(state=Invoice.State.VOID)
+                .values_list("customer_id", flat=True)
+            )
+            todo = [pk for pk in chunk if pk not in done]
+            services = Service.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=first), customer_id__in=todo, activated_on__lte=last
+            ).order_by("customer_id", "code")
+            lines_by_customer: dict[int, list[InvoiceLine]] = {pk: [] for pk in todo}
+            for service in services:
+                lines_by_customer[service.customer_id] += service_lines(service, first)
+            adjustments = list(Adjustment.objects.filter(customer_id__in=todo, applied_to__isnull=True))
+            for adjustment in adjustments:
+                lines_by_customer[adjustment.customer_id].append(
+                    InvoiceLine(
+                        kind=InvoiceLine.Kind.ADJUSTMENT, amount=money(adjustment.amount), description=adjustment.reason
+                    )
+                )
+            invoices = [
+                Invoice(
+                    run=run,
+                    customer_id=pk,
+                    period=first,
+                    number=f"{'B' if run.kind == BillRun.Kind.BILLING else 'S'}{first:%Y%m}-{pk:08d}-{run.attempt}",
+                    total=sum((line.amount for line in lines_by_customer[pk]), Decimal("0.00")),
+                )
+                for pk in todo
+            ]
+            Invoice.objects.bulk_create(invoices)
+            by_customer = {invoice.customer_id: invoice for invoice in invoices}
+            all_lines = []
+            for pk, lines in lines_by_customer.items():
+                for line in lines:
+                    line.invoice = by_customer[pk]
+                    all_lines.append(line)
+            InvoiceLine.objects.bulk_create(all_lines, batch_size=5000)
+            for adjustment in adjustments:
+                adjustment.applied_to = by_customer[adjustment.customer_id]
+            Adjustment.objects.bulk_update(adjustments, ["applied_to"])
+            BillRun.objects.filter(pk=run.pk).update(progress_done=start + len(chunk))
+            created += len(invoices)
+    apply_transition(run, "finish_invoicing", by=None, comment=_("%(n)s invoices created") % {"n": created})
+    return created
+
+
+def bill_run_announce(*, run: BillRun) -> None:
+    """B4.2/B4.3: at 00:00 on the 2nd (10th) the outcome is announced, finished or not:
+    SMS to the department manager and supervisors, email to the whole IT Management team."""
+    finished = run.state == BillRun.State.PUBLISHED
+    subject = (_("%(run)s finished and published") if finished else _("%(run)s NOT finished by the deadline")) % {
+        "run": run
+    }
+    body = _("State: %(state)s. Invoices: %(n)s.") % {
+        "state": run.get_state_display(),
+        "n": run.invoices.exclude(state=Invoice.State.VOID).count(),
+    }
+    sla.notify(users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER), subject=subject, body=body, channels=["sms"])
+    team = User.objects.filter(is_active=True, department__code="it")
+    sla.notify(users=team, subject=subject, body=body, channels=["inapp", "email"])
