@@ -1,5 +1,236 @@
-"""REST API of the billing app, mounted under /api/v1/."""
+"""REST API of billing, mounted under /api/v1/: bill runs (transitions as POST actions),
+invoices (with CSV / Excel export) and customer services."""
 
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from . import selectors, services
+from .models import BillRun, Invoice, InvoiceLine, Service
+
 router = SimpleRouter()
+
+
+class BillRunSerializer(serializers.ModelSerializer):
+    operator = serializers.StringRelatedField()
+    checked_by = serializers.StringRelatedField()
+    verified_by = serializers.StringRelatedField()
+    reviewed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = BillRun
+        fields = [
+            "id", "kind", "period", "state", "attempt", "operator", "checklist", "checked_by", "checked_at",
+            "verified_by", "reviewed_by", "progress_done", "progress_total", "published_at",
+        ]  # fmt: skip
+        read_only_fields = [f for f in fields if f not in ("kind", "period")]
+
+    def validate_period(self, value):
+        return value.replace(day=1)
+
+
+class BillRunChecklistSerializer(serializers.Serializer):
+    checklist = serializers.DictField(child=serializers.BooleanField())
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BillRunCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BillRunAnomalySerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class BillRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """B4.2/B4.3: monthly bill and settlement runs."""
+
+    serializer_class = BillRunSerializer
+    queryset = BillRun.objects.none()
+    filterset_fields = ["kind", "state", "period"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.bill_runs_for(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.bill_run_schedule(period=data["period"], kind=data["kind"], by=self.request.user)
+
+    def _respond(self, run):
+        return Response(BillRunSerializer(run).data)
+
+    @extend_schema(request=None, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"], url_path="start-check")
+    def start_check(self, request, pk=None):
+        return self._respond(services.bill_run_start_check(run=self.get_object(), by=request.user))
+
+    @extend_schema(request=BillRunChecklistSerializer, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-check")
+    def sign_check(self, request, pk=None):
+        body = BillRunChecklistSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = self.get_object()
+        try:
+            run = services.bill_run_sign_check(run=run, by=request.user, **body.validated_data)
+        except ValueError as exc:
+            raise serializers.ValidationError({"checklist": [str(exc)]}) from exc
+        return self._respond(run)
+
+    @extend_schema(request=None, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"], url_path="finish-preprocessing")
+    def finish_preprocessing(self, request, pk=None):
+        return self._respond(services.bill_run_finish_preprocessing(run=self.get_object(), by=request.user))
+
+    @extend_schema(request=None, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._respond(services.bill_run_verify(run=self.get_object(), by=request.user))
+
+    @extend_schema(request=None, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._respond(services.bill_run_publish(run=self.get_object(), by=request.user))
+
+    @extend_schema(request=BillRunCommentSerializer, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"])
+    def challenge(self, request, pk=None):
+        body = BillRunCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.bill_run_challenge(
+            run=self.get_object(), by=request.user, comment=body.validated_data["comment"]
+        )
+        return self._respond(run)
+
+    @extend_schema(request=BillRunCommentSerializer, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"], url_path="roll-back")
+    def roll_back(self, request, pk=None):
+        body = BillRunCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.bill_run_roll_back(
+            run=self.get_object(), by=request.user, comment=body.validated_data["comment"]
+        )
+        return self._respond(run)
+
+    @extend_schema(request=BillRunAnomalySerializer, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"])
+    def anomaly(self, request, pk=None):
+        body = BillRunAnomalySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = self.get_object()
+        services.bill_run_report_anomaly(run=run, by=request.user, text=body.validated_data["text"])
+        return self._respond(run)
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = ["kind", "description", "days", "amount", "service"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "number", "run", "customer", "customer_name", "period", "state", "total", "lines"]
+
+
+class InvoiceFilter(filters.FilterSet):
+    class Meta:
+        model = Invoice
+        fields = ["run", "customer", "period", "state"]
+
+
+EXPORT_HEADERS = ["发票号", "客户编号", "客户名称", "账期", "状态", "金额（元）"]
+
+
+def _export_rows(invoices):
+    for invoice in invoices:
+        yield [
+            invoice.number, invoice.customer.code, invoice.customer.name, f"{invoice.period:%Y-%m}",
+            invoice.get_state_display(), str(invoice.total),
+        ]  # fmt: skip
+
+
+class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """B4.4: invoices, one live invoice per customer and month."""
+
+    serializer_class = InvoiceSerializer
+    queryset = Invoice.objects.none()
+    filterset_class = InvoiceFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.invoices_for(self.request.user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as", str, enum=["csv", "xlsx"], description="file type, default csv")],
+        responses={(200, "text/csv"): bytes},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The filtered invoices as CSV (UTF-8 with BOM, for Excel) or an Excel workbook."""
+        invoices = self.filter_queryset(self.get_queryset()).prefetch_related(None).order_by("number")
+        if request.query_params.get("as") == "xlsx":
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet(_("Invoices"))
+            sheet.append(EXPORT_HEADERS)
+            for row in _export_rows(invoices.iterator(chunk_size=2000)):
+                sheet.append(row[:5] + [float(row[5])])
+            buffer = io.BytesIO()
+            book.save(buffer)
+            response = HttpResponse(
+                buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = 'attachment; filename="invoices.xlsx"'
+            return response
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="invoices.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_HEADERS)
+        writer.writerows(_export_rows(invoices.iterator(chunk_size=2000)))
+        return response
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id", "code", "customer", "customer_name", "product", "level", "monthly_fee", "one_time_fee", "state",
+            "activated_on", "ended_on",
+        ]  # fmt: skip
+
+
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """B4.1: customer services (circuits)."""
+
+    serializer_class = ServiceSerializer
+    queryset = Service.objects.none()
+    filterset_fields = ["state", "customer", "level"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.services_for(self.request.user)
+
+
+router.register("bill-runs", BillRunViewSet, basename="bill-run")
+router.register("invoices", InvoiceViewSet, basename="invoice")
+router.register("services", ServiceViewSet, basename="service")

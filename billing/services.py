@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Department, User
 from accounts.roles import Role
@@ -31,10 +32,10 @@ ANNOUNCEMENT_KIND = "bill-run-announcement"
 
 # The data check of 出账检查报告: every item must be ticked by the checker.
 CHECKLIST = [
-    ("usage_complete", "Usage records for the whole month are loaded"),
-    ("services_reconciled", "Active services reconcile with provisioning orders"),
-    ("tariffs_current", "Tariffs and discounts in force for the month"),
-    ("adjustments_reviewed", "Pending adjustments reviewed"),
+    ("usage_complete", gettext_noop("Usage records for the whole month are loaded")),
+    ("services_reconciled", gettext_noop("Active services reconcile with provisioning orders")),
+    ("tariffs_current", gettext_noop("Tariffs and discounts in force for the month")),
+    ("adjustments_reviewed", gettext_noop("Pending adjustments reviewed")),
 ]
 
 
@@ -92,7 +93,12 @@ def _announcement_due(run: BillRun) -> datetime:
 
 
 def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by=None) -> BillRun:
-    """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th)."""
+    """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th).
+
+    ``by`` is None when the system schedules it; a person must be IT Management staff.
+    """
+    if by is not None:
+        _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
     with transaction.atomic():
         run, created = BillRun.objects.get_or_create(kind=kind, period=period.replace(day=1))
         if created:
@@ -125,7 +131,7 @@ def bill_run_start_check(*, run: BillRun, by) -> BillRun:
 def bill_run_sign_check(*, run: BillRun, by, checklist: dict[str, bool], comment: str = "") -> BillRun:
     """The checker ticks every item of the check report and signs it (B4.2)."""
     _require_it_role(by, Role.IT_OPERATOR)
-    missing = [label for code, label in CHECKLIST if not checklist.get(code)]
+    missing = [_(label) for code, label in CHECKLIST if not checklist.get(code)]
     if missing:
         raise ValueError(_("Every check must be ticked before signing: %s") % "; ".join(missing))
     items = [{"code": code, "label": label, "ok": True} for code, label in CHECKLIST]

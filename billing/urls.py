@@ -1,6 +1,13 @@
-"""Pages of the billing app."""
+"""Pages of the billing app (mounted at /billing/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("runs/", views.run_list, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/<slug:name>/", views.run_action, name="run-action"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+]

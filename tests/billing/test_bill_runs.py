@@ -62,7 +62,7 @@ def test_b4_2_a_run_goes_through_check_verification_review_and_publication(it_te
 
 def test_b4_2_the_check_report_must_be_complete_and_signed(it_team):
     run = services.bill_run_start_check(run=services.bill_run_schedule(period=OCT), by=it_team["operator"])
-    with pytest.raises(ValueError, match="Every check must be ticked"):
+    with pytest.raises(ValueError, match="签署前必须逐项检查"):
         services.bill_run_sign_check(run=run, by=it_team["operator"], checklist={"usage_complete": True})
     run.refresh_from_db()
     assert run.state == BillRun.State.CHECKING
@@ -73,7 +73,7 @@ def test_b4_2_four_eyes_the_operator_cannot_verify_their_own_run(it_team, servic
     run = services.bill_run_start_check(run=run, by=it_team["operator"])
     run = services.bill_run_sign_check(run=run, by=it_team["operator"], checklist=ALL_CHECKS)
     run = services.bill_run_finish_preprocessing(run=run, by=it_team["operator"])
-    with pytest.raises(TransitionForbidden, match="four-eyes"):
+    with pytest.raises(TransitionForbidden, match="双人复核"):
         services.bill_run_verify(run=run, by=it_team["operator"])
     with pytest.raises(TransitionForbidden):
         services.bill_run_verify(run=run, by=it_team["outsider"])  # an IT operator role outside IT Management
@@ -159,7 +159,7 @@ def test_b4_2_the_outcome_is_announced_at_midnight_on_the_2nd_whatever_the_state
             sla.deadline_events_handle(stale=False, ids=list(deadline.events.values_list("pk", flat=True)))
     sms = Notification.objects.filter(channel="sms")
     assert sorted(sms.values_list("recipient__username", flat=True)) == ["mgr", "sup"]
-    assert "NOT finished" in sms.first().subject or "未" in sms.first().subject
+    assert sms.first().subject == "出账 2026-10 未在时限前完成"
     emails = Notification.objects.filter(channel="email")
     assert sorted(emails.values_list("recipient__username", flat=True)) == ["mgr", "op1", "op2", "sup"]
 

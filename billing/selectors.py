@@ -1,0 +1,27 @@
+"""Reads of billing."""
+
+from accounts.access import reads_everything
+
+from .models import BillRun, Invoice, Service
+
+
+def may_see_billing(user) -> bool:
+    """Bill runs and invoices: IT Management, and the read-all roles (managers, auditors, the Center)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return reads_everything(user) or (user.department is not None and user.department.code == "it")
+
+
+def bill_runs_for(user):
+    qs = BillRun.objects.select_related("operator", "checked_by", "verified_by", "reviewed_by")
+    return qs if may_see_billing(user) else qs.none()
+
+
+def invoices_for(user):
+    qs = Invoice.objects.select_related("customer", "run").prefetch_related("lines")
+    return qs if may_see_billing(user) else qs.none()
+
+
+def services_for(user):
+    qs = Service.objects.select_related("customer")
+    return qs if user.is_authenticated and user.is_active else qs.none()

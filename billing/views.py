@@ -1,0 +1,96 @@
+"""Pages of billing: bill runs (checklist, progress, review) and printable invoices."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sla.selectors import audit_trail_of, deadlines_of
+
+from . import selectors, services
+from .models import BillRun
+
+
+def _readable(request):
+    if not selectors.may_see_billing(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def run_list(request):
+    _readable(request)
+    if request.method == "POST":
+        try:
+            year, month = (int(x) for x in request.POST.get("period", "").split("-")[:2])
+            period = date(year, month, 1)
+        except ValueError:
+            messages.error(request, _("Enter the month as YYYY-MM."))
+            return redirect("billing:runs")
+        run = services.bill_run_schedule(
+            period=period, kind=request.POST.get("kind", BillRun.Kind.BILLING), by=request.user
+        )
+        return redirect("billing:run", pk=run.pk)
+    page = Paginator(selectors.bill_runs_for(request.user), 24).get_page(request.GET.get("page"))
+    return render(request, "billing/run_list.html", {"page": page, "kinds": BillRun.Kind.choices})
+
+
+@login_required
+def run_detail(request, pk):
+    _readable(request)
+    run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
+    invoices = Paginator(run.invoices.select_related("customer").order_by("number"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "billing/run_detail.html",
+        {
+            "run": run,
+            "checklist": services.CHECKLIST,
+            "invoices": invoices,
+            "deadlines": deadlines_of(run),
+            "trail": audit_trail_of(run),
+        },
+    )
+
+
+ACTIONS = {
+    "start-check": lambda run, user, post: services.bill_run_start_check(run=run, by=user),
+    "sign-check": lambda run, user, post: services.bill_run_sign_check(
+        run=run, by=user, checklist={code: code in post.getlist("check") for code, _ in services.CHECKLIST}
+    ),
+    "finish-preprocessing": lambda run, user, post: services.bill_run_finish_preprocessing(run=run, by=user),
+    "verify": lambda run, user, post: services.bill_run_verify(run=run, by=user),
+    "publish": lambda run, user, post: services.bill_run_publish(run=run, by=user),
+    "challenge": lambda run, user, post: services.bill_run_challenge(run=run, by=user, comment=post.get("comment", "")),
+    "roll-back": lambda run, user, post: services.bill_run_roll_back(run=run, by=user, comment=post.get("comment", "")),
+    "anomaly": lambda run, user, post: services.bill_run_report_anomaly(run=run, by=user, text=post.get("comment", "")),
+}
+
+
+@require_POST
+@login_required
+def run_action(request, pk, name):
+    _readable(request)
+    run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
+    if name not in ACTIONS:
+        raise PermissionDenied
+    try:
+        ACTIONS[name](run, request.user, request.POST)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("billing:run", pk=run.pk)
+
+
+@login_required
+def invoice_detail(request, pk):
+    _readable(request)
+    invoice = get_object_or_404(selectors.invoices_for(request.user), pk=pk)
+    return render(request, "billing/invoice.html", {"invoice": invoice})
