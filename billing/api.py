@@ -3,6 +3,7 @@ invoices (with CSV / Excel export) and customer services."""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from . import selectors, services
-from .models import BillRun, Invoice, InvoiceLine, Service
+from .models import ArrearsCase, BillRun, Invoice, InvoiceLine, Service, ServiceWorkOrder
 
 router = SimpleRouter()
 
@@ -231,6 +232,53 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.services_for(self.request.user)
 
 
+class WorkOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceWorkOrder
+        fields = ["id", "kind", "department", "created_at", "done_at"]
+
+
+class ArrearsSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    work_orders = WorkOrderSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ArrearsCase
+        fields = [
+            "id", "customer", "customer_name", "state", "amount", "size", "opened_at", "last_reminder_at",
+            "reminders", "restricted", "cleared_at", "work_orders",
+        ]  # fmt: skip
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ArrearsViewSet(viewsets.ReadOnlyModelViewSet):
+    """B4.5: overdue balances, reminders, restriction and restore work orders."""
+
+    serializer_class = ArrearsSerializer
+    queryset = ArrearsCase.objects.none()
+    filterset_fields = ["state", "size", "restricted"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.arrears_for(self.request.user)
+
+    @extend_schema(request=PaymentInputSerializer, responses=ArrearsSerializer)
+    @action(detail=True, methods=["post"], url_path="record-payment")
+    def record_payment(self, request, pk=None):
+        body = PaymentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = self.get_object()
+        services.payment_record(customer=case.customer, by=request.user, **body.validated_data)
+        case.refresh_from_db()
+        return Response(ArrearsSerializer(case).data)
+
+
 router.register("bill-runs", BillRunViewSet, basename="bill-run")
+router.register("arrears", ArrearsViewSet, basename="arrears")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("services", ServiceViewSet, basename="service")

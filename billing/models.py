@@ -239,3 +239,78 @@ class Adjustment(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.amount} {self.reason}"
+
+
+class Payment(models.Model):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    paid_at = models.DateTimeField(_("paid at"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-paid_at"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.customer_id} {self.amount}"
+
+
+class ArrearsCase(models.Model):
+    """A customer's overdue balance (B4.5): small → SMS/phone dunning; large → restricted service."""
+
+    class Size(models.TextChoices):
+        SMALL = "small", _("Small arrears")
+        LARGE = "large", _("Large arrears")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLEARED = "cleared", _("Cleared")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="arrears")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    amount = models.DecimalField(_("overdue amount (CNY)"), max_digits=14, decimal_places=2)
+    size = models.CharField(_("class"), max_length=6, choices=Size.choices)
+    opened_at = models.DateTimeField(_("opened at"))
+    last_reminder_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    restricted = models.BooleanField(_("service restricted"), default=False)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-amount"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(state="open"), name="one_open_arrears_per_customer"
+            )
+        ]
+        verbose_name = _("arrears case")
+        verbose_name_plural = _("arrears cases")
+
+    def __str__(self):
+        return f"{self.customer} {self.amount}"
+
+
+class ServiceWorkOrder(models.Model):
+    """A work order to the back office to restrict or restore a customer's services (B4.5)."""
+
+    class Kind(models.TextChoices):
+        RESTRICT = "restrict", _("Restrict / downgrade service")
+        RESTORE = "restore", _("Restore service")
+
+    case = models.ForeignKey(ArrearsCase, on_delete=models.PROTECT, related_name="work_orders")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    department = models.ForeignKey("accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created at"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("service work order")
+        verbose_name_plural = _("service work orders")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.case.customer}"

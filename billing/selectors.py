@@ -2,7 +2,7 @@
 
 from accounts.access import reads_everything
 
-from .models import BillRun, Invoice, Service
+from .models import ArrearsCase, BillRun, Invoice, Service
 
 
 def may_see_billing(user) -> bool:
@@ -25,3 +25,8 @@ def invoices_for(user):
 def services_for(user):
     qs = Service.objects.select_related("customer")
     return qs if user.is_authenticated and user.is_active else qs.none()
+
+
+def arrears_for(user):
+    qs = ArrearsCase.objects.select_related("customer").prefetch_related("work_orders")
+    return qs if may_see_billing(user) else qs.none()

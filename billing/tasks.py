@@ -7,3 +7,9 @@ from .models import BillRun
 @shared_task(ignore_result=True)
 def generate_invoices(run_id: int):
     return services.bill_run_generate_invoices(run=BillRun.objects.get(pk=run_id))
+
+
+@shared_task(ignore_result=True)
+def scan_arrears():
+    """B4.5: hourly; reminders follow BILLING_REMINDER_CYCLE_DAYS whatever the beat interval."""
+    return services.arrears_scan()

@@ -424,6 +424,18 @@ def notify(
         return _save_and_enqueue(_build_notifications(recipients, channels, subject[:200], body, timezone.now()))
 
 
+def notify_addresses(*, addresses, subject: str, body: str = "") -> list[Notification]:
+    """Send a notice to people who are not users (customers): ``addresses`` is [(channel, address)]."""
+    now = timezone.now()
+    notes = [
+        Notification(address=address, channel=channel, subject=subject[:200], body=body, created_at=now)
+        for channel, address in addresses
+        if address and channel in (Notification.Channel.EMAIL, Notification.Channel.SMS)
+    ]
+    with transaction.atomic():
+        return _save_and_enqueue(notes)
+
+
 def _send_one(note: Notification, connection) -> None:
     if note.channel == Notification.Channel.EMAIL:
         EmailMessage(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [note.address], connection=connection).send()
