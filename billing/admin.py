@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Customer, Service
+from .models import ArrearsCase, BillRun, Customer, Invoice, Partner, Service, SettlementStatement
 
 
 @admin.register(Customer)
@@ -15,3 +15,46 @@ class ServiceAdmin(admin.ModelAdmin):
     list_display = ["code", "customer", "product", "level", "state", "monthly_fee", "activated_on", "ended_on"]
     list_filter = ["state", "level"]
     search_fields = ["code", "customer__name"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "rate"]
+    list_filter = ["kind"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    """Runs, invoices and statements change only through billing.services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BillRun)
+class BillRunAdmin(ReadOnly):
+    list_display = ["period", "kind", "state", "attempt", "operator", "verified_by", "progress_done", "progress_total"]
+    list_filter = ["kind", "state"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnly):
+    list_display = ["number", "customer", "period", "state", "total"]
+    list_filter = ["state", "period"]
+    search_fields = ["number", "customer__name"]
+
+
+@admin.register(SettlementStatement)
+class SettlementStatementAdmin(ReadOnly):
+    list_display = ["partner", "period", "revenue", "rate", "amount", "state"]
+
+
+@admin.register(ArrearsCase)
+class ArrearsCaseAdmin(ReadOnly):
+    list_display = ["customer", "state", "size", "amount", "reminders", "restricted", "last_reminder_at"]
+    list_filter = ["state", "size", "restricted"]

@@ -33,6 +33,28 @@ class Customer(models.Model):
         return self.name
 
 
+class Partner(models.Model):
+    """An agent, content provider or channel settled monthly (B4.3) on the revenue of the services it brings."""
+
+    class Kind(models.TextChoices):
+        AGENT = "agent", _("Agent")
+        CONTENT_PROVIDER = "cp", _("Content provider")
+        CHANNEL = "channel", _("Channel")
+
+    code = models.CharField(_("partner number"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    rate = models.DecimalField(_("settlement rate"), max_digits=5, decimal_places=4, help_text=_("e.g. 0.0800 for 8%"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return self.name
+
+
 class Service(models.Model):
     """A customer service (circuit): what a provisioning order creates and a fault affects."""
 
@@ -54,6 +76,9 @@ class Service(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PLANNED)
     activated_on = models.DateField(_("activation date"), null=True, blank=True)
     ended_on = models.DateField(_("end date"), null=True, blank=True)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -314,3 +339,28 @@ class ServiceWorkOrder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.case.customer}"
+
+
+class SettlementStatement(models.Model):
+    """A partner's settlement for one month (B4.3): its services' invoiced revenue × its rate."""
+
+    run = models.ForeignKey(BillRun, on_delete=models.PROTECT, related_name="statements")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="statements")
+    period = models.DateField(_("billing month"))
+    revenue = models.DecimalField(_("revenue (CNY)"), max_digits=14, decimal_places=2)
+    rate = models.DecimalField(_("settlement rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=Invoice.State.choices, default=Invoice.State.DRAFT)
+
+    class Meta:
+        ordering = ["period", "partner_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "period"], condition=~Q(state="void"), name="statement_once_per_partner_month"
+            )
+        ]
+        verbose_name = _("settlement statement")
+        verbose_name_plural = _("settlement statements")
+
+    def __str__(self):
+        return f"{self.partner} {self.period:%Y-%m} {self.amount}"

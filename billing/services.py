@@ -21,7 +21,19 @@ from accounts.roles import Role
 from sla import services as sla
 from sla.workflow import TransitionForbidden, apply_transition
 
-from .models import Adjustment, ArrearsCase, BillRun, Customer, Invoice, InvoiceLine, Payment, Service, ServiceWorkOrder
+from .models import (
+    Adjustment,
+    ArrearsCase,
+    BillRun,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Partner,
+    Payment,
+    Service,
+    ServiceWorkOrder,
+    SettlementStatement,
+)
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +177,7 @@ def bill_run_publish(*, run: BillRun, by) -> BillRun:
     with transaction.atomic():
         run = apply_transition(run, "publish", by=by, actor=by, at=timezone.now())
         run.invoices.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.PUBLISHED)
+        run.statements.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.PUBLISHED)
     return run
 
 
@@ -182,6 +195,7 @@ def bill_run_roll_back(*, run: BillRun, by, comment: str = "") -> BillRun:
         voided = run.invoices.filter(state=Invoice.State.DRAFT)
         Adjustment.objects.filter(applied_to__in=voided).update(applied_to=None)
         voided.update(state=Invoice.State.VOID)
+        run.statements.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.VOID)
     return run
 
 
@@ -215,6 +229,8 @@ def bill_run_generate_invoices(*, run: BillRun) -> int:
     run = BillRun.objects.get(pk=run.pk)
     if run.state != BillRun.State.INVOICING:
         return 0
+    if run.kind == BillRun.Kind.SETTLEMENT:
+        return _generate_statements(run)
     first, last = month_bounds(run.period)
     customer_ids = list(_billable_customers(run.period))
     BillRun.objects.filter(pk=run.pk).update(progress_total=len(customer_ids))
@@ -266,6 +282,42 @@ def bill_run_generate_invoices(*, run: BillRun) -> int:
             created += len(invoices)
     apply_transition(run, "finish_invoicing", by=None, comment=_("%(n)s invoices created") % {"n": created})
     return created
+
+
+def _generate_statements(run: BillRun) -> int:
+    """B4.3: each partner's statement: the month's live invoice lines of its services × its rate."""
+    revenue = dict(
+        InvoiceLine.objects.filter(
+            invoice__period=run.period,
+            invoice__run__kind=BillRun.Kind.BILLING,
+            service__partner__isnull=False,
+            kind__in=[InvoiceLine.Kind.MONTHLY, InvoiceLine.Kind.ONE_TIME],
+        )
+        .exclude(invoice__state=Invoice.State.VOID)
+        .values_list("service__partner")
+        .annotate(total=Sum("amount"))
+    )
+    done = set(
+        SettlementStatement.objects.filter(period=run.period)
+        .exclude(state=Invoice.State.VOID)
+        .values_list("partner_id", flat=True)
+    )
+    partners = [p for p in Partner.objects.order_by("pk") if p.pk not in done]
+    with transaction.atomic():
+        SettlementStatement.objects.bulk_create(
+            SettlementStatement(
+                run=run,
+                partner=partner,
+                period=run.period,
+                revenue=revenue.get(partner.pk, Decimal("0.00")),
+                rate=partner.rate,
+                amount=money(revenue.get(partner.pk, Decimal("0.00")) * partner.rate),
+            )
+            for partner in partners
+        )
+        BillRun.objects.filter(pk=run.pk).update(progress_total=len(partners), progress_done=len(partners))
+    apply_transition(run, "finish_invoicing", by=None, comment=_("%(n)s statements created") % {"n": len(partners)})
+    return len(partners)
 
 
 def bill_run_announce(*, run: BillRun) -> None:
