@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ArrearsCase, BillRun, Customer, Invoice, Partner, Service, SettlementStatement
+from .models import ArrearsCase, BillRun, Customer, Invoice, Partner, Product, Service, SettlementStatement
 
 
 @admin.register(Customer)
@@ -58,3 +58,8 @@ class SettlementStatementAdmin(ReadOnly):
 class ArrearsCaseAdmin(ReadOnly):
     list_display = ["customer", "state", "size", "amount", "reminders", "restricted", "last_reminder_at"]
     list_filter = ["state", "size", "restricted"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "monthly_fee", "one_time_fee"]

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from .models import Customer, Service
+from .models import Customer, Partner, Product, Service
 
 CUSTOMERS = [
     # code, name, key customer, contact, phone, address
@@ -20,7 +20,26 @@ SERVICES = [
 ]
 
 
+# Tariffs of the business types of responses/defaults.py (B4.1), and two partners (B4.3).
+PRODUCTS = [
+    ("data-line", "数据专线", "1800.00", "500.00"),
+    ("svn", "交换虚拟网", "300.00", "0.00"),
+    ("30bd", "30B+D", "2400.00", "1000.00"),
+    ("hotel", "酒店系统", "1500.00", "3000.00"),
+    ("enterprise-lan", "企业局域网/综合布线", "800.00", "5000.00"),
+    ("phone", "普通电话", "25.00", "100.00"),
+    ("broadband", "宽带接入", "120.00", "200.00"),
+]
+PARTNERS = [("AG-001", "城东代理", "agent", "0.0800"), ("CP-001", "影视内容商", "cp", "0.1250")]
+
+
 def load_demo(stdout=None):
+    for code, name, monthly, once in PRODUCTS:
+        Product.objects.get_or_create(
+            code=code, defaults={"name": name, "monthly_fee": Decimal(monthly), "one_time_fee": Decimal(once)}
+        )
+    for code, name, kind, rate in PARTNERS:
+        Partner.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "rate": Decimal(rate)})
     customers = {}
     for code, name, is_key, contact, phone, address in CUSTOMERS:
         customers[code], _ = Customer.objects.get_or_create(

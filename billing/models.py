@@ -33,6 +33,25 @@ class Customer(models.Model):
         return self.name
 
 
+class Product(models.Model):
+    """The tariff of a business type (B4.1): ``code`` matches ``responses.BusinessType.code``."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    monthly_fee = models.DecimalField(_("monthly fee (CNY)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    one_time_fee = models.DecimalField(
+        _("one-time fee (CNY)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self):
+        return self.name
+
+
 class Partner(models.Model):
     """An agent, content provider or channel settled monthly (B4.3) on the revenue of the services it brings."""
 

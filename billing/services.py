@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -30,6 +30,7 @@ from .models import (
     InvoiceLine,
     Partner,
     Payment,
+    Product,
     Service,
     ServiceWorkOrder,
     SettlementStatement,
@@ -212,6 +213,60 @@ def bill_run_report_anomaly(*, run: BillRun, by, text: str) -> None:
     )
 
 
+def sla_credit_rule() -> tuple[Decimal, timedelta, Decimal]:
+    """B4.4 default: 5% of the monthly fee per started 4 hours a repair ran past its level's
+    limit, at most 50% of the fee a month (settings BILLING_SLA_CREDIT_*)."""
+    return (
+        Decimal(settings.BILLING_SLA_CREDIT_PERCENT) / 100,
+        timedelta(hours=settings.BILLING_SLA_CREDIT_STEP_HOURS),
+        Decimal(settings.BILLING_SLA_CREDIT_CAP_PERCENT) / 100,
+    )
+
+
+def late_repairs(first: date, last: date) -> dict[int, list[timedelta]]:
+    """Service id → how late each fault on it was repaired, for repairs finished in [first, last]
+    (the fault tickets' repair deadlines on the engine, Asia/Shanghai month)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from sla.models import Deadline
+
+    ticket_model = apps.get_model("faults", "FaultTicket")
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    late = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(ticket_model),
+        kind="fault-repair",
+        state=Deadline.State.MET,
+        closed_at__gte=start,
+        closed_at__lt=end,
+        closed_at__gt=F("due_at"),
+    ).values_list("object_id", "closed_at", "due_at")
+    rows = list(late)
+    services = dict(
+        ticket_model.objects.filter(pk__in=[r[0] for r in rows], service__isnull=False).values_list("pk", "service_id")
+    )
+    result: dict[int, list[timedelta]] = {}
+    for ticket_id, closed_at, due_at in rows:
+        if ticket_id in services:
+            result.setdefault(services[ticket_id], []).append(closed_at - due_at)
+    return result
+
+
+def sla_credit_line(service: Service, lateness: list[timedelta]) -> InvoiceLine | None:
+    percent, step, cap = sla_credit_rule()
+    steps = sum(-(-delay // step) for delay in lateness)  # started steps
+    credit = min(service.monthly_fee * percent * steps, service.monthly_fee * cap)
+    if not credit:
+        return None
+    return InvoiceLine(
+        service=service,
+        kind=InvoiceLine.Kind.SLA_CREDIT,
+        amount=-money(credit),
+        description=f"{service.code} SLA ×{len(lateness)}",
+    )
+
+
 def _billable_customers(period: date):
     first, last = month_bounds(period)
     active = Q(services__activated_on__lte=last) & (
@@ -233,6 +288,7 @@ def bill_run_generate_invoices(*, run: BillRun) -> int:
         return _generate_statements(run)
     first, last = month_bounds(run.period)
     customer_ids = list(_billable_customers(run.period))
+    late = late_repairs(first, last)
     BillRun.objects.filter(pk=run.pk).update(progress_total=len(customer_ids))
     created = 0
     for start in range(0, len(customer_ids), CHUNK):
@@ -250,6 +306,10 @@ def bill_run_generate_invoices(*, run: BillRun) -> int:
             lines_by_customer: dict[int, list[InvoiceLine]] = {pk: [] for pk in todo}
             for service in services:
                 lines_by_customer[service.customer_id] += service_lines(service, first)
+                if service.pk in late:
+                    credit = sla_credit_line(service, late[service.pk])
+                    if credit is not None:
+                        lines_by_customer[service.customer_id].append(credit)
             adjustments = list(Adjustment.objects.filter(customer_id__in=todo, applied_to__isnull=True))
             for adjustment in adjustments:
                 lines_by_customer[adjustment.customer_id].append(
@@ -440,3 +500,44 @@ def payment_record(*, customer: Customer, amount: Decimal, by=None, reference: s
             subject=customer, actor=by, transition="payment", comment=f"{payment.amount} {reference}".strip()
         )
     return payment
+
+
+# --- services from orders (B4.1) ------------------------------------------------------------
+
+
+def service_from_confirmed_order(*, order, at: datetime | None = None) -> Service | None:
+    """B4.1: a confirmed provisioning order creates (or changes) its customer service with the
+    product's fees and the order's level, active from the confirmation date; a confirmed
+    decommission order ends the service it names. Idempotent for the same order."""
+    at = at or timezone.now()
+    day = timezone.localdate(at)
+    business_type = order.business_type
+    with transaction.atomic():
+        if business_type.is_decommission:
+            if order.service_id is None:
+                return None
+            service = Service.objects.select_for_update().get(pk=order.service_id)
+            if service.state != Service.State.ENDED:
+                service.state, service.ended_on = Service.State.ENDED, day
+                service.save(update_fields=["state", "ended_on"])
+            return service
+        product = Product.objects.filter(code=business_type.code).first()
+        fees = {
+            "product": product.name if product else business_type.name,
+            "monthly_fee": product.monthly_fee if product else Decimal("0.00"),
+            "one_time_fee": product.one_time_fee if product else Decimal("0.00"),
+            "level": order.level,
+        }
+        if order.service_id is None:
+            service, _created = Service.objects.get_or_create(
+                code=f"SVC-{order.number}",
+                defaults={"customer_id": order.customer_id, "state": Service.State.ACTIVE, "activated_on": day, **fees},
+            )
+            type(order).objects.filter(pk=order.pk).update(service=service)
+            order.service = service
+        else:
+            service = Service.objects.select_for_update().get(pk=order.service_id)
+            for field, value in fees.items():
+                setattr(service, field, value)
+            service.save(update_fields=list(fees))
+    return service

@@ -11,6 +11,7 @@ from .models import Clock, EscalationLadder, EscalationRung, Level, SlaPolicy
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 # kind, level, duration, clock, warn before, roles told of warning and breach, description
 POLICIES = [
@@ -27,6 +28,19 @@ POLICIES = [
     ("fault-repair", Level.B, 8 * HOUR, Clock.CALENDAR, HOUR, ["supervisor"], "Fault repair B"),
     ("fault-repair", Level.C, 24 * HOUR, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "Fault repair C"),
     ("account-request", Level.NONE, 1 * DAY, Clock.WORKING_DAYS, 2 * HOUR, ["it_operator"], "A3.1 IT completes"),
+    # B4.2/B4.3: due time fixed by billing (00:00 on the 2nd / 10th); the handler announces the outcome.
+    ("bill-run-announcement", Level.NONE, 1 * DAY, Clock.CALENDAR, timedelta(0), [], "B4.2 bill run announcement"),
+    # Faults, quality events, complaints (SPEC §2, app faults)
+    ("fault-recovery-notice", Level.NONE, 5 * MINUTE, Clock.CALENDAR, 0 * MINUTE, ["supervisor"], "F2.4 recovery"),
+    ("fault-broadcast", Level.NONE, 30 * MINUTE, Clock.CALENDAR, 0 * MINUTE, [], "F2.4 30-minute broadcast"),
+    ("event-report", Level.NONE, HOUR, Clock.CALENDAR, 15 * MINUTE, ["supervisor"], "F2.8 report to 客户服务部"),
+    ("event-publish", Level.NONE, HOUR, Clock.CALENDAR, 15 * MINUTE, ["supervisor"], "F2.8 publish the warning"),
+    ("event-script", Level.NONE, 2 * HOUR, Clock.CALENDAR, 30 * MINUTE, ["supervisor"], "F2.8 explanation script"),
+    ("event-cause-plan", Level.NONE, DAY, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "F2.8 root cause and plan"),
+    ("event-hq-feedback", Level.NONE, 2 * HOUR, Clock.CALENDAR, 30 * MINUTE, ["supervisor"], "F2.8 HQ feedback"),
+    ("event-hq-plan-l1", Level.NONE, 8 * HOUR, Clock.CALENDAR, HOUR, ["supervisor"], "F2.8 HQ plan, level 1"),
+    ("event-hq-plan-l2", Level.NONE, DAY, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "F2.8 HQ plan, level 2"),
+    ("complaint-reply", Level.NONE, 15 * DAY, Clock.CALENDAR, 2 * DAY, ["supervisor"], "F2.9 complaint reply"),
 ]
 
 # F2.3: supervisor at 5 minutes, department manager at 15, leader in charge at 30.

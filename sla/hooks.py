@@ -32,3 +32,17 @@ def on_deadline_event(kind: str):
 
 def handlers_for(kind: str) -> list[Callable]:
     return _HANDLERS.get(kind, [])
+
+
+_MONTH_CLOSE: list[Callable] = []
+
+
+def on_month_close(handler: Callable) -> Callable:
+    """Register ``handler(month: date)`` to run when a month is closed (quota downgrades, …)."""
+    if handler not in _MONTH_CLOSE:
+        _MONTH_CLOSE.append(handler)
+    return handler
+
+
+def month_close_handlers() -> list[Callable]:
+    return list(_MONTH_CLOSE)

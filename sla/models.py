@@ -182,6 +182,14 @@ class Deadline(models.Model):
             ),
             models.Index(fields=["content_type", "object_id"], name="deadline_subject_idx"),
             models.Index(fields=["assessed_department", "state", "due_at"], name="deadline_dept_idx"),
+            # The overdue dashboard reads open deadlines by due time.
+            models.Index(
+                fields=["due_at"],
+                name="deadline_open_due_idx",
+                condition=Q(state__in=["pending", "warned", "breached"]),
+            ),
+            # Month close and the current month's on-time figures read met deadlines by closing time.
+            models.Index(fields=["closed_at"], name="deadline_closed_idx", condition=Q(state="met")),
         ]
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
@@ -383,3 +391,32 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only")
+
+
+class DeadlineMonthStat(models.Model):
+    """A month's frozen assessment figures per department, category and level (R1.22, month close).
+
+    Written by ``sla.services.month_stats_freeze`` when a month is closed; the dashboard and
+    the monthly report read these instead of scanning every deadline of past months.
+    """
+
+    month = models.DateField(_("month"))
+    department = models.ForeignKey("accounts.Department", null=True, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=20)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices)
+    handled = models.PositiveIntegerField(_("handled"))
+    on_time = models.PositiveIntegerField(_("on time"))
+    late_seconds_total = models.BigIntegerField(default=0)
+    late_seconds_max = models.BigIntegerField(default=0)
+    frozen_at = models.DateTimeField(_("frozen at"))
+
+    class Meta:
+        ordering = ["month", "department_id", "category", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "department", "category", "level"], name="month_stat_unique")
+        ]
+        verbose_name = _("monthly deadline figures")
+        verbose_name_plural = _("monthly deadline figures")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.department_id} {self.category}/{self.level}: {self.on_time}/{self.handled}"

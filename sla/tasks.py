@@ -30,3 +30,13 @@ def retry_stale():
         "notifications": services.notifications_deliver(stale=True),
         "events": services.deadline_events_handle(stale=True),
     }
+
+
+@shared_task(ignore_result=True)
+def close_previous_month():
+    """Beat, on the 1st: close the month that just ended."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    services.month_close(month=(timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1))

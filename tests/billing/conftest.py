@@ -6,6 +6,7 @@ import pytest
 from accounts.roles import Role
 from billing.models import Customer, Service
 from tests.factories import UserFactory
+from tests.responses.conftest import cat, people  # noqa: F401 - fixtures shared with the orders tests
 
 
 @pytest.fixture
