@@ -10,4 +10,5 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/<slug:name>/", views.run_action, name="run-action"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("arrears/", views.arrears_list, name="arrears"),
 ]

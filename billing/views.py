@@ -1,6 +1,7 @@
 """Pages of billing: bill runs (checklist, progress, review) and printable invoices."""
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sla.selectors import audit_trail_of, deadlines_of
 
 from . import selectors, services
-from .models import BillRun
+from .models import ArrearsCase, BillRun
 
 
 def _readable(request):
@@ -94,3 +95,27 @@ def invoice_detail(request, pk):
     _readable(request)
     invoice = get_object_or_404(selectors.invoices_for(request.user), pk=pk)
     return render(request, "billing/invoice.html", {"invoice": invoice})
+
+
+@login_required
+def arrears_list(request):
+    """B4.5: open arrears, largest first, with reminders and work orders; IT records payments here."""
+    _readable(request)
+    if request.method == "POST":
+        case = get_object_or_404(selectors.arrears_for(request.user), pk=request.POST.get("case"))
+        try:
+            amount = Decimal(request.POST.get("amount", ""))
+            if amount <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            messages.error(request, _("Enter a positive amount."))
+        else:
+            services.payment_record(
+                customer=case.customer, amount=amount, by=request.user, reference=request.POST.get("reference", "")
+            )
+            messages.success(request, _("Payment recorded."))
+        return redirect("billing:arrears")
+    state = request.GET.get("state", ArrearsCase.State.OPEN)
+    cases = selectors.arrears_for(request.user).filter(state=state)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "billing/arrears.html", {"page": page, "state": state})

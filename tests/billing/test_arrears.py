@@ -111,3 +111,18 @@ def test_b4_5_arrears_api_lists_cases_and_records_payments(client, october_publi
     ]
     client.force_login(UserFactory(department=org["public"], roles=[Role.FRONT_ADMIN]))
     assert client.get("/api/v1/arrears/").json()["results"] == []
+
+
+def test_b4_5_arrears_page_lists_cases_and_records_a_payment(client, october_published, it_team):
+    (customer,) = october_published("6000.00")
+    with at(16):
+        services.arrears_scan()
+    client.force_login(it_team["operator"])
+    page = client.get("/billing/arrears/").content.decode()
+    assert "欠费客户6000.00" in page and "大额欠费" in page and "限制/降级服务" in page
+    case = ArrearsCase.objects.get()
+    refused = client.post("/billing/arrears/", {"case": case.pk, "amount": "abc"}, follow=True).content.decode()
+    assert "请输入正数金额" in refused
+    client.post("/billing/arrears/", {"case": case.pk, "amount": "6000.00", "reference": "POS-1"})
+    case.refresh_from_db()
+    assert case.state == "cleared"
