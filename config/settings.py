@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BRP_VAR_DIR", BASE_DIR / "var"))
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_fsm",
+    "axes",
     "accounts",
     "sla",
     "responses",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sla.middleware.TransitionErrorMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +119,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins for one user name
+# from one address lock that pair out for AXES_COOLOFF_MINUTES (issue 5).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 1 if PRODUCTION else 0)) or None
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -160,6 +177,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "brp")
@@ -193,6 +211,31 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SLA_NOTIFICATION_RETRY_INTERVAL},
     },
 }
+# R1.14: equipment needs of open orders are totalled and sent to 网络建设部 every half month.
+CELERY_BEAT_SCHEDULE["responses-equipment-half-month"] = {
+    "task": "responses.tasks.send_equipment_needs",
+    "schedule": crontab(minute=0, hour=8, day_of_month="1,16"),
+}
+
+# Month close (issue 7): freeze the month's figures and run the apps' month-close handlers.
+CELERY_BEAT_SCHEDULE["sla-close-month"] = {
+    "task": "sla.tasks.close_previous_month",
+    "schedule": crontab(minute=30, hour=0, day_of_month="1"),
+}
+
+# --- Billing (B4.4, B4.5) --------------------------------------------------------
+BILLING_PAYMENT_TERM_DAYS = int(os.environ.get("BILLING_PAYMENT_TERM_DAYS", 15))
+BILLING_ARREARS_LARGE_THRESHOLD = os.environ.get("BILLING_ARREARS_LARGE_THRESHOLD", "5000.00")
+BILLING_REMINDER_CYCLE_DAYS = int(os.environ.get("BILLING_REMINDER_CYCLE_DAYS", 7))
+# SLA credit: this % of the monthly fee per started step of hours a repair was late, capped per month.
+BILLING_SLA_CREDIT_PERCENT = os.environ.get("BILLING_SLA_CREDIT_PERCENT", "5")
+BILLING_SLA_CREDIT_STEP_HOURS = int(os.environ.get("BILLING_SLA_CREDIT_STEP_HOURS", 4))
+BILLING_SLA_CREDIT_CAP_PERCENT = os.environ.get("BILLING_SLA_CREDIT_CAP_PERCENT", "50")
+CELERY_BEAT_SCHEDULE["billing-arrears-scan"] = {
+    "task": "billing.tasks.scan_arrears",
+    "schedule": 3600.0,
+    "options": {"expires": 3600.0},
+}
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -220,6 +263,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# Names of the faults app's choice sets in the OpenAPI schema (they share field names with others).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "FaultCategoryEnum": "faults.models.FaultCategory",
+        "EventCategoryEnum": "faults.models.EventCategory",
+        "EventSourceEnum": "faults.models.EventSource",
+        "WarningLevelEnum": "faults.models.WarningLevel",
+        "ServiceLevelEnum": "sla.models.Level",
+        "RoleEnum": "accounts.roles.Role",
+    }
+)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
