@@ -73,3 +73,99 @@ class ReadOnlyForAuditors(BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or not is_read_only(request.user)
+
+
+# --- pages: role checks (issue 5) -------------------------------------------------------
+
+
+def role_required(*roles, read_only_ok: bool = False):
+    """View decorator: log in first, then hold one of ``roles`` (else 403).
+
+    ``read_only_ok`` lets auditors/viewers read (GET/HEAD); they never POST.
+    """
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            allowed = user.is_superuser or user.has_role(*roles)
+            read_only = is_read_only(user)
+            if not allowed or (read_only and (not read_only_ok or request.method not in SAFE_METHODS)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin:
+    """Class-based pages: ``required_roles = (Role.X, ...)``; empty = any signed-in user.
+
+    Auditors and viewers are refused unless ``read_only_ok``, and then only read.
+    """
+
+    required_roles: tuple = ()
+    read_only_ok = False
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.contrib.auth.views import redirect_to_login
+
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if self.required_roles and not (user.is_superuser or user.has_role(*self.required_roles)):
+            raise PermissionDenied
+        if is_read_only(user) and (not self.read_only_ok or request.method not in SAFE_METHODS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+# --- account requests, grants and HR records (A3.1, A3.2) ---------------------------------
+
+
+def is_it_operator(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.IT_OPERATOR)))
+
+
+def account_requests_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Requester, account holder, the approvers' departments (managers/leaders), IT, and the read-all roles."""
+    if reads_everything(user) or is_it_operator(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    condition = Q(requester=user) | Q(target_user=user)
+    if user.department_id and user.has_role(Role.DEPT_MANAGER, Role.LEADER):
+        condition |= Q(requester_department_id=user.department_id) | Q(scope_department_id=user.department_id)
+    return queryset.filter(condition)
+
+
+def grants_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """The holder, managers of the holder's department, IT and the read-all roles."""
+    if reads_everything(user) or is_it_operator(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    condition = Q(user=user)
+    if user.department_id and user.has_role(Role.DEPT_MANAGER, Role.LEADER):
+        condition |= Q(user__department_id=user.department_id)
+    return queryset.filter(condition)
+
+
+def hr_events_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """IT (who records them), the read-all roles, and managers of the departments concerned."""
+    if reads_everything(user) or is_it_operator(user):
+        return queryset
+    if not user.is_authenticated or not user.department_id or not user.has_role(Role.DEPT_MANAGER, Role.LEADER):
+        return queryset.none()
+    return queryset.filter(Q(old_department_id=user.department_id) | Q(new_department_id=user.department_id))
+
+
+def may_record_hr_events(user) -> bool:
+    """HR records are entered by IT (SPEC A3.2: IT deactivates on HR's records)."""
+    return is_it_operator(user) and not is_read_only(user)

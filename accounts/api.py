@@ -1,5 +1,235 @@
-"""REST API of the accounts app, mounted under /api/v1/."""
+"""REST API of the accounts app, mounted under /api/v1/ (A3.1, A3.2)."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from . import selectors, services
+from .models import AccountRequest, Department, Grant, HrEvent, User
+from .roles import Role
+
 router = SimpleRouter()
+
+
+def _call(fn, **kwargs):
+    """Run a service; Django errors become DRF ones (field errors, 403)."""
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied() from exc
+
+
+class AccountRequestSerializer(serializers.ModelSerializer):
+    requested_roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
+    target_user = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+    )
+    requested_department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True
+    )
+    scope_department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    requester = serializers.CharField(source="requester.username", read_only=True)
+    requester_department = serializers.CharField(source="requester_department.code", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = AccountRequest
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "state_display",
+            "requester",
+            "requester_department",
+            "target_user",
+            "new_username",
+            "new_full_name",
+            "new_email",
+            "new_phone",
+            "system",
+            "requested_roles",
+            "requested_department",
+            "permission_text",
+            "scope_department",
+            "reason",
+            "created_at",
+            "manager_approved_at",
+            "business_approved_at",
+            "escalation_reason",
+            "leader_approved_at",
+            "completed_at",
+            "rejected_at",
+            "reject_reason",
+        ]
+        read_only_fields = [
+            "state",
+            "created_at",
+            "manager_approved_at",
+            "business_approved_at",
+            "escalation_reason",
+            "leader_approved_at",
+            "completed_at",
+            "rejected_at",
+            "reject_reason",
+        ]
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AccountRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Account requests (A3.1); every step is a POST action."""
+
+    serializer_class = AccountRequestSerializer
+    queryset = AccountRequest.objects.none()
+    filterset_fields = ["state", "kind"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.account_requests_for(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = _call(services.account_request_submit, by=self.request.user, **data)
+
+    def _step(self, request, fn, body_class=CommentSerializer, **extra):
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        obj = _call(fn, request=self.get_object(), by=request.user, **body.validated_data, **extra)
+        return Response(AccountRequestSerializer(obj).data)
+
+    @extend_schema(request=CommentSerializer, responses=AccountRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="manager-approve")
+    def manager_approve(self, request, pk=None):
+        return self._step(request, services.account_request_manager_approve)
+
+    @extend_schema(request=CommentSerializer, responses=AccountRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="business-approve")
+    def business_approve(self, request, pk=None):
+        return self._step(request, services.account_request_business_approve)
+
+    @extend_schema(request=ReasonSerializer, responses=AccountRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._step(request, services.account_request_escalate, ReasonSerializer)
+
+    @extend_schema(request=CommentSerializer, responses=AccountRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="leader-approve")
+    def leader_approve(self, request, pk=None):
+        return self._step(request, services.account_request_leader_approve)
+
+    @extend_schema(request=CommentSerializer, responses=AccountRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._step(request, services.account_request_complete)
+
+    @extend_schema(request=ReasonSerializer, responses=AccountRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._step(request, services.account_request_reject, ReasonSerializer)
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True, default=None)
+    granted_by = serializers.CharField(source="granted_by.username", read_only=True, default=None)
+    revoked_by = serializers.CharField(source="revoked_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Grant
+        fields = [
+            "id",
+            "user",
+            "system",
+            "role",
+            "department",
+            "permission_text",
+            "request",
+            "granted_at",
+            "granted_by",
+            "active",
+            "revoked_at",
+            "revoked_by",
+            "revoke_reason",
+        ]
+        read_only_fields = fields
+
+
+class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The grants register (read-only: grants change through requests and HR records)."""
+
+    serializer_class = GrantSerializer
+    queryset = Grant.objects.none()
+    filterset_fields = ["active", "system", "role"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.grants_for(self.request.user)
+
+
+class HrEventSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    new_department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True
+    )
+    old_department = serializers.CharField(source="old_department.code", read_only=True, default=None)
+    effective_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = HrEvent
+        fields = [
+            "id",
+            "user",
+            "kind",
+            "effective_on",
+            "old_department",
+            "new_department",
+            "note",
+            "source",
+            "recorded_at",
+            "grants_revoked",
+            "roles_removed",
+        ]
+        read_only_fields = ["source", "recorded_at", "grants_revoked", "roles_removed"]
+
+
+class HrEventViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Job changes and departures (A3.2): creating one applies it at once."""
+
+    serializer_class = HrEventSerializer
+    queryset = HrEvent.objects.none()
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.hr_events_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = _call(services.hr_event_record, by=request.user, source=HrEvent.Source.API, **serializer.validated_data)
+        return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
+
+
+router.register("account-requests", AccountRequestViewSet, basename="account-request")
+router.register("grants", GrantViewSet, basename="grant")
+router.register("hr-events", HrEventViewSet, basename="hr-event")

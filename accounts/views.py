@@ -1,7 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from sla.selectors import inbox_for
+from sla.selectors import audit_trail_of, inbox_for
+
+from . import access, selectors, services
+from .forms import AccountRequestForm, HrCsvForm, HrEventForm, ReasonForm
+from .models import AccountRequest
+from .roles import Role
 
 
 @login_required
@@ -12,3 +22,147 @@ def home(request):
         "accounts/home.html",
         {"roles": [g.name for g in user.groups.all()], "recent": inbox_for(user)[:5]},
     )
+
+
+# --- account requests (A3.1) ---------------------------------------------------------------
+
+
+@login_required
+def request_list(request):
+    page = Paginator(selectors.account_requests_for(request.user), 25).get_page(request.GET.get("page"))
+    awaiting = list(selectors.account_requests_awaiting(request.user)[:50])
+    return render(request, "accounts/request_list.html", {"page": page, "awaiting": awaiting})
+
+
+def _form_errors_to(form, exc: ValidationError):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def request_new(request):
+    if access.is_read_only(request.user):
+        raise PermissionDenied
+    form = AccountRequestForm(request.POST or None, initial={"target_user": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.account_request_submit(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Request submitted."))
+            return redirect("acct-request-detail", pk=created.pk)
+    return render(request, "accounts/request_form.html", {"form": form})
+
+
+@login_required
+def request_detail(request, pk):
+    obj = get_object_or_404(selectors.account_requests_for(request.user), pk=pk)
+    return render(
+        request,
+        "accounts/request_detail.html",
+        {
+            "obj": obj,
+            "deadline": selectors.it_deadline_of(obj),
+            "trail": audit_trail_of(obj),
+            "steps": _steps_for(obj, request.user),
+        },
+    )
+
+
+STEPS = {
+    # url name: (service, needs a reason, label)
+    "manager-approve": (services.account_request_manager_approve, False),
+    "business-approve": (services.account_request_business_approve, False),
+    "escalate": (services.account_request_escalate, True),
+    "leader-approve": (services.account_request_leader_approve, False),
+    "complete": (services.account_request_complete, False),
+    "reject": (services.account_request_reject, True),
+}
+
+
+def _steps_for(obj: AccountRequest, user):
+    """The steps this user may take now (for the buttons; the service checks again)."""
+    from django_fsm import has_transition_perm
+
+    out = []
+    for step in STEPS:
+        method = getattr(obj, step.replace("-", "_"))
+        if any(t.name == method.__name__ for t in obj.get_available_state_transitions()) and has_transition_perm(
+            method, user
+        ):
+            out.append(step)
+    return out
+
+
+@require_POST
+@login_required
+def request_step(request, pk, step):
+    if step not in STEPS:
+        raise PermissionDenied
+    obj = get_object_or_404(selectors.account_requests_for(request.user), pk=pk)
+    fn, needs_reason = STEPS[step]
+    if needs_reason:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason."))
+            return redirect("acct-request-detail", pk=pk)
+        fn(request=obj, by=request.user, reason=form.cleaned_data["reason"])
+    else:
+        fn(request=obj, by=request.user, comment=request.POST.get("comment", ""))
+    messages.success(request, _("Done."))
+    return redirect("acct-request-detail", pk=pk)
+
+
+# --- grants register and HR records (A3.2) -------------------------------------------------------
+
+
+@login_required
+def grant_list(request):
+    page = Paginator(selectors.grants_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/grant_list.html", {"page": page})
+
+
+@access.role_required(
+    Role.IT_OPERATOR, Role.DISPATCHER, Role.VIEWER, Role.AUDITOR, Role.DEPT_MANAGER, Role.LEADER, read_only_ok=True
+)
+def hr_list(request):
+    can_record = access.may_record_hr_events(request.user)
+    form = HrEventForm(request.POST or None) if can_record else None
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.hr_event_record(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("HR record applied."))
+                return redirect("acct-hr")
+    page = Paginator(selectors.hr_events_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/hr_list.html",
+        {"page": page, "form": form, "csv_form": HrCsvForm() if can_record else None},
+    )
+
+
+@require_POST
+@access.role_required(Role.IT_OPERATOR)
+def hr_import(request):
+    form = HrCsvForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file."))
+        return redirect("acct-hr")
+    try:
+        text = form.cleaned_data["file"].read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text."))
+        return redirect("acct-hr")
+    events, errors = services.hr_events_import_csv(data=text, by=request.user)
+    for error in errors:
+        messages.error(request, error)
+    if events:
+        messages.success(request, _("%d HR records applied.") % len(events))
+    return redirect("acct-hr")
