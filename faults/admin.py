@@ -1,0 +1,47 @@
+"""Admin of the faults app: read-mostly; workflow changes go through the services (pages/API)."""
+
+from django.contrib import admin
+
+from .models import Complaint, FaultNotice, FaultTicket, InternalSystem, Problem, QualityEvent
+
+
+@admin.register(InternalSystem)
+class InternalSystemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "department"]
+
+
+class NoticeInline(admin.TabularInline):
+    model = FaultNotice
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "subject", "body", "recipients", "by", "created_at", "published_at"]
+
+
+@admin.register(FaultTicket)
+class FaultTicketAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "level", "category", "handling_department", "state", "reported_at"]
+    list_filter = ["state", "level", "category", "handling_department"]
+    search_fields = ["title", "description"]
+    list_select_related = ["handling_department"]
+    readonly_fields = [f.name for f in FaultTicket._meta.fields]
+    inlines = [NoticeInline]
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "department", "state", "created_at"]
+    readonly_fields = ["state"]
+
+
+@admin.register(QualityEvent)
+class QualityEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "category", "source", "computed_level", "override_level", "state", "detected_at"]
+    list_filter = ["state", "category", "source"]
+    readonly_fields = [f.name for f in QualityEvent._meta.fields]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["id", "customer_name", "category", "escalated", "state", "received_at"]
+    list_filter = ["state", "category", "escalated"]
+    readonly_fields = [f.name for f in Complaint._meta.fields]

@@ -1,0 +1,539 @@
+"""Fault tickets, problems, major service-quality events and complaints (SPEC §2).
+
+Every timed obligation (repair, recovery notice, event reports, complaint
+replies) is a deadline of the shared engine (``sla``); these models hold the
+business facts and the workflow state only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.access import has_role_in, reads_everything
+from accounts.roles import Role
+from sla.models import Level
+
+HANDLER_ROLES = (
+    Role.BACK_MEMBER,
+    Role.BACK_ADMIN,
+    Role.SUPERVISOR,
+    Role.DEPT_MANAGER,
+    Role.LEADER,
+    Role.IT_OPERATOR,
+)
+LEAD_ROLES = (Role.SUPERVISOR, Role.DEPT_MANAGER, Role.LEADER)
+WRITER_ROLES = tuple(r for r in Role if r not in (Role.AUDITOR, Role.VIEWER))
+
+
+class InternalSystem(models.Model):
+    """An internal IT system a fault ticket may name instead of a circuit (F2.1)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices, default=Level.B)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("internal system")
+        verbose_name_plural = _("internal systems")
+
+    def __str__(self):
+        return self.name
+
+
+class FaultCategory(models.TextChoices):
+    # F2.1 systems
+    OS = "os", _("Operating system")
+    NETWORK = "network", _("Network")
+    APPLICATION = "application", _("Application")
+    DATABASE = "database", _("Database")
+    # F2.1 circuits
+    LINE = "line", _("Line")
+    EQUIPMENT = "equipment", _("Equipment")
+    POWER = "power", _("Power")
+    OTHER = "other", _("Other")
+
+
+SYSTEM_CATEGORIES = {FaultCategory.OS, FaultCategory.NETWORK, FaultCategory.APPLICATION, FaultCategory.DATABASE}
+CIRCUIT_CATEGORIES = {FaultCategory.LINE, FaultCategory.EQUIPMENT, FaultCategory.POWER, FaultCategory.OTHER}
+
+
+def _is_handler(ticket, user) -> bool:
+    return has_role_in(user, HANDLER_ROLES, ticket.handling_department)
+
+
+def _may_verify(ticket, user) -> bool:
+    """Closing after verification / reopening: the reporter, the Center, or the handling department's leads."""
+    if not user.is_authenticated:
+        return False
+    if ticket.reporter_id == user.pk:
+        return True
+    if reads_everything(user) and has_role_in(user, (Role.DISPATCHER,), None):
+        return True
+    return has_role_in(user, LEAD_ROLES, ticket.handling_department)
+
+
+class FaultTicket(ConcurrentTransitionMixin, models.Model):
+    """A fault ticket (故障单), F2.1–F2.4."""
+
+    class State(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATES = (State.REPORTED, State.ACKNOWLEDGED, State.IN_PROGRESS)
+
+    title = models.CharField(_("title"), max_length=200)
+    service = models.ForeignKey(
+        "billing.Service",
+        verbose_name=_("affected circuit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fault_tickets",
+    )
+    system = models.ForeignKey(
+        InternalSystem,
+        verbose_name=_("affected system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fault_tickets",
+    )
+    category = models.CharField(_("category"), max_length=12, choices=FaultCategory.choices)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices)
+    handling_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_faults",
+    )
+    reporter_name = models.CharField(_("reporter name"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    description = models.TextField(_("description"))
+    workaround = models.TextField(_("temporary workaround"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    reported_at = models.DateTimeField(
+        _("reported at"), help_text=_("The time of the phone call for backfilled tickets; the clock starts here")
+    )
+    phone_reported = models.BooleanField(_("reported by phone (backfilled)"), default=False)
+    state = FSMField(_("state"), default=State.REPORTED, choices=State.choices, protected=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    workaround_at = models.DateTimeField(_("workaround applied at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    helper_departments = models.ManyToManyField(
+        "accounts.Department", verbose_name=_("helper departments"), blank=True, related_name="+"
+    )
+    helper_vendors = models.CharField(_("helper vendors"), max_length=200, blank=True)
+    broadcast_at = models.DateTimeField(_("business departments notified at"), null=True, blank=True)
+    repeat_reported_at = models.DateTimeField(_("repeat reported to the supervisor at"), null=True, blank=True)
+    problem = models.ForeignKey(
+        "Problem",
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(service__isnull=False, system__isnull=True) | Q(service__isnull=True, system__isnull=False)
+                ),
+                name="fault_names_circuit_or_system",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["handling_department", "state"], name="fault_queue_idx"),
+            models.Index(fields=["service", "category", "reported_at"], name="fault_repeat_service_idx"),
+            models.Index(fields=["system", "category", "reported_at"], name="fault_repeat_system_idx"),
+        ]
+        verbose_name = _("fault ticket")
+        verbose_name_plural = _("fault tickets")
+
+    def __str__(self):
+        return f"GZ{self.pk:06d} {self.title}" if self.pk else self.title
+
+    def get_absolute_url(self):
+        return reverse("faults:detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"GZ{self.pk:06d}"
+
+    @property
+    def target(self):
+        return self.service or self.system
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    # --- F2.2 life cycle --------------------------------------------------------------
+    @transition(field=state, source=State.REPORTED, target=State.ACKNOWLEDGED, permission=_is_handler)
+    def acknowledge(self, *, handler, at):
+        self.acknowledged_at = at
+        self.handler = handler
+
+    @transition(
+        field=state, source=[State.REPORTED, State.ACKNOWLEDGED], target=State.IN_PROGRESS, permission=_is_handler
+    )
+    def start_work(self, *, handler, at, workaround=""):
+        self.handler = self.handler or handler
+        self.acknowledged_at = self.acknowledged_at or at
+        if workaround:
+            self.workaround = workaround
+            self.workaround_at = at
+
+    @transition(field=state, source=OPEN_STATES, target=State.RESOLVED, permission=_is_handler)
+    def resolve(self, *, at, resolution=""):
+        self.resolution = resolution or self.resolution
+        self.resolved_at = at
+
+    @transition(field=state, source=State.RESOLVED, target=State.CLOSED, permission=_may_verify)
+    def close(self, *, at):
+        self.closed_at = at
+
+    @transition(field=state, source=[State.RESOLVED, State.CLOSED], target=State.IN_PROGRESS, permission=_may_verify)
+    def reopen(self, *, at):
+        self.resolved_at = None
+        self.closed_at = None
+        self.reopen_count += 1
+
+
+class FaultNotice(models.Model):
+    """A notice sent or published about a ticket (F2.4): broadcast, recovery, explanation."""
+
+    class Kind(models.TextChoices):
+        BROADCAST = "broadcast", _("30-minute broadcast to business departments")
+        RECOVERY = "recovery", _("Recovery notice to affected customers and users")
+        EXPLANATION = "explanation", _("Fault explanation notice")
+        REPEAT = "repeat", _("Repeat report to the supervisor")
+        HELPERS = "helpers", _("Request for help")
+
+    ticket = models.ForeignKey(FaultTicket, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("fault notice")
+        verbose_name_plural = _("fault notices")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+
+def _may_manage_problem(problem, user) -> bool:
+    return has_role_in(user, HANDLER_ROLES, problem.department)
+
+
+class Problem(ConcurrentTransitionMixin, models.Model):
+    """A system problem (系统问题, F2.5): a fault needing an upgrade to remove for good."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("Upgrade in progress")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("owning department"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.TextField(_("upgrade plan"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    state = FSMField(_("state"), default=State.OPEN, choices=State.choices, protected=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+
+    def __str__(self):
+        return self.title
+
+    @transition(field=state, source=State.OPEN, target=State.IN_PROGRESS, permission=_may_manage_problem)
+    def start(self, *, plan=""):
+        self.plan = plan or self.plan
+
+    @transition(
+        field=state, source=[State.OPEN, State.IN_PROGRESS], target=State.CLOSED, permission=_may_manage_problem
+    )
+    def close(self, *, at, conclusion=""):
+        self.conclusion = conclusion or self.conclusion
+        self.closed_at = at
+
+
+# --- F2.6–F2.8 major service-quality events -----------------------------------------
+
+
+class EventCategory(models.TextChoices):
+    NETWORK = "network", _("Network quality")
+    SUPPORT = "support", _("Business support")
+    VAS = "vas", _("Value-added services")
+    GROUP = "group", _("Group products")
+    TERMINAL = "terminal", _("Terminals")
+    BILLING = "billing", _("Billing disputes")
+    SERVICE = "service", _("Service quality")
+    SECURITY = "security", _("Information security")
+
+
+# F2.7: "customers affected" thresholds differ for network or support problems.
+NETWORK_OR_SUPPORT = {EventCategory.NETWORK, EventCategory.SUPPORT}
+
+
+class WarningLevel(models.TextChoices):
+    NONE = "", _("No warning")
+    YELLOW = "yellow", _("Yellow (needs attention)")
+    ORANGE = "orange", _("Orange (major)")
+    RED = "red", _("Red (especially major)")
+
+
+LEVEL_RANK = {WarningLevel.NONE: 0, WarningLevel.YELLOW: 1, WarningLevel.ORANGE: 2, WarningLevel.RED: 3}
+
+
+class EventSource(models.TextChoices):
+    HQ = "hq", _("Issued by headquarters")
+    PUBLIC_OPINION = "public_opinion", _("Province: public opinion (General Office)")
+    LAWSUIT = "lawsuit", _("Province: lawsuits (Legal & Security)")
+    COMPLAINTS = "complaints", _("Province: major complaints (branches, customer service center)")
+    BUSINESS = "business", _("Province: business risks and faults (business departments)")
+
+
+class HqLevel(models.TextChoices):
+    NONE = "", _("None")
+    LEVEL1 = "level1", _("HQ level-1 warning")
+    LEVEL2 = "level2", _("HQ level-2 warning")
+    SENSITIVE = "sensitive", _("HQ sensitive information")
+
+
+class Publicity(models.TextChoices):
+    NONE = "", _("None")
+    MAY_DRAW = "may_draw", _("May draw attention")
+    RECURRING = "recurring", _("Recurring, drawing media attention")
+    NATIONAL = "national", _("National media exposure")
+
+
+def _is_custsvc(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.department_id
+        and user.department.code == "custsvc"
+        and has_role_in(user, [r for r in Role if r not in (Role.AUDITOR, Role.VIEWER)], None)
+    )
+
+
+def _may_report_event(event, user) -> bool:
+    return has_role_in(user, WRITER_ROLES, None)
+
+
+def _may_publish_event(event, user) -> bool:
+    return _is_custsvc(user) or has_role_in(user, (Role.DISPATCHER,), None)
+
+
+def _may_rectify(event, user) -> bool:
+    return _may_publish_event(event, user) or has_role_in(user, WRITER_ROLES, event.business_department)
+
+
+class QualityEvent(ConcurrentTransitionMixin, models.Model):
+    """A major service-quality event (重大业务服务质量事件), F2.6–F2.8."""
+
+    class State(models.TextChoices):
+        DETECTED = "detected", _("Detected")
+        REPORTED = "reported", _("Reported to Customer Service")
+        PUBLISHED = "published", _("Warning published")
+        RECTIFYING = "rectifying", _("Rectification under way")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=10, choices=EventCategory.choices)
+    source = models.CharField(_("source"), max_length=16, choices=EventSource.choices)
+    business_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("owning business department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    detected_at = models.DateTimeField(_("detected at"))
+    # F2.7 figures
+    cities = models.PositiveIntegerField(_("cities affected"), default=0)
+    customers = models.PositiveIntegerField(_("customers affected"), default=0)
+    complaints_per_day = models.PositiveIntegerField(_("complaints per day"), default=0)
+    escalated_per_day = models.PositiveIntegerField(_("escalated complaints per day"), default=0)
+    escalated_per_week = models.PositiveIntegerField(_("escalated complaints per week"), default=0)
+    hq_level = models.CharField(_("headquarters level"), max_length=10, choices=HqLevel.choices, blank=True)
+    publicity = models.CharField(_("negative publicity"), max_length=10, choices=Publicity.choices, blank=True)
+    computed_level = models.CharField(_("computed level"), max_length=6, choices=WarningLevel.choices, blank=True)
+    override_level = models.CharField(_("level set by hand"), max_length=6, choices=WarningLevel.choices, blank=True)
+    override_reason = models.CharField(_("reason for the level set by hand"), max_length=300, blank=True)
+    state = FSMField(_("state"), default=State.DETECTED, choices=State.choices, protected=True)
+    reported_at = models.DateTimeField(_("reported to Customer Service at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    script = models.TextField(_("explanation script"), blank=True)
+    script_sent_at = models.DateTimeField(_("script sent at"), null=True, blank=True)
+    cause_and_plan = models.TextField(_("root cause and complaint-handling plan"), blank=True)
+    cause_plan_at = models.DateTimeField(_("cause and plan submitted at"), null=True, blank=True)
+    hq_feedback_at = models.DateTimeField(_("first feedback to HQ at"), null=True, blank=True)
+    hq_plan_at = models.DateTimeField(_("written plan to HQ at"), null=True, blank=True)
+    rectification_plan = models.TextField(_("rectification plan"), blank=True)
+    rectification_result = models.TextField(_("rectification result"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        verbose_name = _("quality event")
+        verbose_name_plural = _("quality events")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def level(self) -> str:
+        """The effective warning level: the override when set, else the computed one."""
+        return self.override_level or self.computed_level
+
+    def get_level_display(self) -> str:
+        return str(WarningLevel(self.level).label)
+
+    @property
+    def problem_kind_is_network_or_support(self) -> bool:
+        return self.category in NETWORK_OR_SUPPORT
+
+    @transition(field=state, source=State.DETECTED, target=State.REPORTED, permission=_may_report_event)
+    def report(self, *, at):
+        self.reported_at = at
+
+    @transition(field=state, source=State.REPORTED, target=State.PUBLISHED, permission=_may_publish_event)
+    def publish(self, *, at):
+        self.published_at = at
+
+    @transition(field=state, source=State.PUBLISHED, target=State.RECTIFYING, permission=_may_rectify)
+    def start_rectification(self, *, plan):
+        self.rectification_plan = plan
+
+    @transition(field=state, source=State.RECTIFYING, target=State.CLOSED, permission=_may_publish_event)
+    def close(self, *, at, result=""):
+        self.rectification_result = result or self.rectification_result
+        self.closed_at = at
+
+
+# --- F2.9 complaints --------------------------------------------------------------
+
+
+def _may_answer(complaint, user) -> bool:
+    return _is_custsvc(user) or has_role_in(user, HANDLER_ROLES + (Role.DISPATCHER,), complaint.department)
+
+
+class Complaint(ConcurrentTransitionMixin, models.Model):
+    """A customer complaint (F2.9): answered within 15 days, else the customer may appeal to 12300."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ANSWERED = "answered", _("Answered")
+        APPEALED = "appealed", _("Appealed to 12300")
+        CLOSED = "closed", _("Closed")
+
+    class Satisfaction(models.TextChoices):
+        UNKNOWN = "", _("Not asked yet")
+        SATISFIED = "satisfied", _("Satisfied")
+        UNSATISFIED = "unsatisfied", _("Not satisfied")
+
+    customer_name = models.CharField(_("customer"), max_length=100)
+    customer_phone = models.CharField(_("customer phone"), max_length=30, blank=True)
+    category = models.CharField(_("category"), max_length=10, choices=EventCategory.choices)
+    escalated = models.BooleanField(_("escalated complaint"), default=False)
+    content = models.TextField(_("content"))
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"))
+    state = FSMField(_("state"), default=State.RECEIVED, choices=State.choices, protected=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    appeal_reference = models.CharField(_("12300 reference"), max_length=60, blank=True)
+    appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True)
+    appeal_outcome = models.TextField(_("12300 outcome"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    quality_event = models.ForeignKey(
+        QualityEvent,
+        verbose_name=_("quality event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["category", "received_at"], name="complaint_daily_idx")]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+
+    def __str__(self):
+        return f"{self.customer_name}: {self.content[:30]}"
+
+    @transition(field=state, source=State.RECEIVED, target=State.ANSWERED, permission=_may_answer)
+    def answer_complaint(self, *, at, answer):
+        self.answer = answer
+        self.answered_at = at
+
+    @transition(field=state, source=State.ANSWERED, target=State.CLOSED, permission=_may_answer)
+    def record_satisfaction(self, *, at, satisfied: bool):
+        self.satisfaction = self.Satisfaction.SATISFIED if satisfied else self.Satisfaction.UNSATISFIED
+        self.closed_at = at
+
+    @transition(
+        field=state,
+        source=[State.RECEIVED, State.ANSWERED, State.CLOSED],
+        target=State.APPEALED,
+        permission=_may_answer,
+    )
+    def appeal(self, *, at, reference):
+        self.appeal_reference = reference
+        self.appealed_at = at
+
+    @transition(field=state, source=State.APPEALED, target=State.CLOSED, permission=_may_answer)
+    def close_appeal(self, *, at, outcome):
+        self.appeal_outcome = outcome
+        self.closed_at = self.closed_at or at

@@ -1,0 +1,162 @@
+"""Pages of the faults app: the live ticket queue, the ticket page with its escalation
+timeline and notices, the report form, and the quality-event board."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import is_read_only
+from accounts.models import Department
+from billing.models import Service
+from sla.selectors import audit_trail_of
+
+from . import selectors, services
+from .models import FaultCategory, InternalSystem
+
+NAV_LABEL = gettext_lazy("Faults")  # the nav link in templates/base.html (translated in faults/locale)
+
+
+def _with_time_left(tickets):
+    now = timezone.now()
+    rows = []
+    for ticket in tickets:
+        due = getattr(ticket, "repair_due_at", None)
+        seconds = int((due - now).total_seconds()) if due else None
+        rows.append(
+            {
+                "ticket": ticket,
+                "due_at": due,
+                "seconds_left": seconds,
+                "minutes_left": None if seconds is None else seconds // 60,
+                "overdue": seconds is not None and seconds < 0,
+            }
+        )
+    return rows
+
+
+@login_required
+def queue(request):
+    """The handling team's open tickets, soonest repair deadline first; the page refreshes itself."""
+    rows = _with_time_left(selectors.ticket_queue(request.user)[:200])
+    template = "faults/_queue_rows.html" if request.GET.get("partial") else "faults/queue.html"
+    return render(request, template, {"rows": rows, "now": timezone.now()})
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    service = forms.ModelChoiceField(
+        label=gettext_lazy("Affected circuit"), queryset=Service.objects.select_related("customer"), required=False
+    )
+    system = forms.ModelChoiceField(
+        label=gettext_lazy("Affected system"), queryset=InternalSystem.objects.all(), required=False
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=FaultCategory.choices)
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level"),
+        choices=[("", gettext_lazy("From the circuit or system")), ("A", "A"), ("B", "B"), ("C", "C")],
+        required=False,
+    )
+    handling_department = forms.ModelChoiceField(
+        label=gettext_lazy("Handling department"),
+        queryset=Department.objects.filter(side__in=[Department.Side.BACK, Department.Side.SUPPORT]),
+        required=False,
+    )
+    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    reporter_name = forms.CharField(label=gettext_lazy("Reporter"), max_length=60, required=False)
+    contact_phone = forms.CharField(label=gettext_lazy("Contact phone"), max_length=30, required=False)
+    phone_reported_at = forms.DateTimeField(
+        label=gettext_lazy("Time of the phone call (backfilled tickets)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+@login_required
+def report(request):
+    if is_read_only(request.user):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.fault_report(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Fault %(number)s reported.") % {"number": ticket.number})
+            return redirect("faults:detail", pk=ticket.pk)
+    return render(request, "faults/report.html", {"form": form})
+
+
+@login_required
+def detail(request, pk):
+    ticket = selectors.tickets_visible_to(request.user).filter(pk=pk).first()
+    if ticket is None:
+        raise Http404
+    deadlines = selectors.ticket_timeline(ticket)
+    timeline = [{"deadline": d, "rungs": selectors.ladder_of(d)} for d in deadlines]
+    context = {
+        "ticket": ticket,
+        "escalated_to": selectors.role_label(selectors.escalated_to(ticket)),
+        "timeline": timeline,
+        "notices": selectors.notices_of(ticket),
+        "sent": selectors.escalation_notifications_of(ticket),
+        "trail": audit_trail_of(ticket),
+        "helpers": ticket.helper_departments.all(),
+        "draft": services.fault_draft_explanation(ticket=ticket) if ticket.resolved_at else "",
+        "departments": Department.objects.exclude(pk=ticket.handling_department_id),
+        "can_act": not is_read_only(request.user),
+    }
+    return render(request, "faults/detail.html", context)
+
+
+ACTIONS = {
+    "acknowledge": lambda t, u, p: services.fault_acknowledge(ticket=t, by=u, comment=p.get("comment", "")),
+    "start": lambda t, u, p: services.fault_start_work(ticket=t, by=u, workaround=p.get("workaround", "")),
+    "workaround": lambda t, u, p: services.fault_record_workaround(ticket=t, by=u, workaround=p.get("workaround", "")),
+    "resolve": lambda t, u, p: services.fault_resolve(ticket=t, by=u, resolution=p.get("resolution", "")),
+    "close": lambda t, u, p: services.fault_close(ticket=t, by=u, comment=p.get("comment", "")),
+    "reopen": lambda t, u, p: services.fault_reopen(ticket=t, by=u, comment=p.get("comment", "")),
+    "recovery": lambda t, u, p: services.fault_send_recovery_notice(ticket=t, by=u, body=p.get("body", "")),
+    "explanation": lambda t, u, p: services.fault_publish_explanation(ticket=t, by=u, body=p.get("body", "")),
+    "helpers": lambda t, u, p: services.fault_add_helpers(
+        ticket=t,
+        by=u,
+        departments=list(Department.objects.filter(pk__in=p.getlist("departments"))),
+        vendors=p.get("vendors", ""),
+    ),
+    "problem": lambda t, u, p: services.problem_create_from_ticket(ticket=t, by=u, title=p.get("title", "")),
+}
+
+
+@require_POST
+@login_required
+def act(request, pk, action):
+    """Run one action of the ticket page; wrong state → 409 page, wrong person → 403 (middleware)."""
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](ticket, request.user, request.POST)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("faults:detail", pk=ticket.pk)
+
+
+@login_required
+def event_board(request):
+    """Open quality events with their current warning level, and what the complaint counts suggest."""
+    return render(
+        request,
+        "faults/events.html",
+        {"events": selectors.event_board(request.user), "suggestions": selectors.complaint_suggestions()},
+    )
