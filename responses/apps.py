@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ResponsesConfig(AppConfig):
     name = "responses"
     verbose_name = _("Business-response orders")
+
+    def ready(self):
+        from . import handlers  # noqa: F401 - registers the deadline-event handlers
