@@ -53,3 +53,34 @@ def test_b4_1_confirmed_order_creates_then_changes_then_ends_its_service(cat, pe
     service_from_confirmed_order(order=decommission, at=datetime(2026, 12, 9, 10, 0, tzinfo=SH))
     service.refresh_from_db()
     assert (service.state, service.ended_on) == ("ended", date(2026, 12, 9))
+
+
+def test_b4_1_confirming_an_order_through_the_workflow_opens_its_service(people, cat, org):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from responses import services as orders
+    from sla import services as sla
+    from tests.responses.test_services import _complete
+
+    Product.objects.create(code="phone", name="普通电话", monthly_fee=Decimal("25.00"), one_time_fee=Decimal("100.00"))
+    manual = _complete(people, cat, org, level="B")
+    orders.order_confirm(order=manual, by=people["zq_admin"])
+    manual.refresh_from_db()
+    assert manual.service is not None and manual.service.monthly_fee == Decimal("25.00")
+    assert manual.service.level == "B" and manual.service.state == "active"
+
+    automatic = _complete(people, cat, org, level="A")
+    with time_machine.travel(timezone.now() + timedelta(days=2, minutes=5), tick=False):
+        sla.sweep_due_deadlines()
+        sla.deadline_events_handle(ids=list(unhandled_events()))
+    automatic.refresh_from_db()
+    assert automatic.state == "auto_confirmed" and automatic.service.level == "A"
+
+
+def unhandled_events():
+    from sla.models import DeadlineEvent
+
+    return DeadlineEvent.objects.filter(handled_at__isnull=True).values_list("pk", flat=True)
