@@ -57,20 +57,9 @@ def _now(at=None):
 
 
 def _apply(instance, name: str, *, by, **kwargs):
-    """``apply_transition``, except that a person who may take this action in another state gets a
-    conflict (409: wrong state, or someone was faster) rather than a refusal (403)."""
-    try:
-        return apply_transition(instance, name, by=by, **kwargs)
-    except TransitionForbidden:
-        if by is None:
-            raise
-        current = type(instance).objects.get(pk=instance.pk)
-        meta = getattr(type(instance), name)._django_fsm
-        if any(t.has_perm(current, by) for t in meta.transitions.values()):
-            raise TransitionConflict(
-                _("This cannot be done now: the record is “%(state)s”.") % {"state": current.get_state_display()}
-            ) from None
-        raise
+    """Every order, step and request transition goes through ``sla.workflow.apply_transition``
+    (wrong person → 403, wrong state or a faster colleague → 409)."""
+    return apply_transition(instance, name, by=by, **kwargs)
 
 
 def _open_deadline(subject, kind=None):
