@@ -203,7 +203,11 @@ def bill_run_roll_back(*, run: BillRun, by, comment: str = "") -> BillRun:
 
 
 def bill_run_report_anomaly(*, run: BillRun, by, text: str) -> None:
-    """Anything that may affect the run is reported at once to the supervisors and the manager (B4.2)."""
+    """Anything that may affect the run is reported at once to the supervisors and the manager (B4.2).
+
+    Reported by IT Management staff (the run's team); auditors and viewers change nothing.
+    """
+    _require_it_role(by, *(role for role in Role if role not in (Role.AUDITOR, Role.VIEWER)))
     sla.notify(
         users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER),
         subject=_("Anomaly in %(run)s") % {"run": run},

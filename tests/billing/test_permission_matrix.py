@@ -1,0 +1,255 @@
+"""The permission matrix of billing (issue 5 acceptance; SPEC §0, B4.1–B4.5): every role × every
+API action and page × own/other department asserts the exact answer.
+
+"Own" and "other" in billing: bill and settlement runs, invoices and arrears have no department of
+their own — they are IT Management's work (SPEC §0: IT runs the bill runs and settlements; B4.2
+operators, checkers and the supervisor are IT staff). So "own" is the acting role held by someone
+**in IT Management**, "other" the same role held by someone in another department (OTHER); the
+objects are the same. Outside IT only the read-all roles (Center dispatcher, viewer, auditor) see
+billing; customer services (circuits, B4.1) are readable by every signed-in user, as fault reports
+and orders name them. Machinery: tests/permission_matrix.py.
+"""
+
+from datetime import date
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from billing.models import ArrearsCase, BillRun, Customer, Invoice, Service
+from billing.services import CHECKLIST
+from tests.permission_matrix import (
+    ANON,
+    LOGIN,
+    OTHER,
+    Call,
+    make_world,
+    missing_rows,
+    run_matrix,
+)
+
+pytestmark = pytest.mark.django_db
+
+APPS = {"billing"}
+READERS = ("dispatcher", "viewer", "auditor")  # read every department's records (accounts.access)
+
+
+def it_only(**codes):
+    """A billing write: the named IT roles succeed in IT ("own"); every other role in IT may see
+    but not act (403); outside IT the readers get 403 and the rest 404 (the run is invisible)."""
+    out = {"*": (403, 404), ANON: (403, 403)}
+    for role in READERS:
+        out[role] = (403, 403)
+    out.update(codes)
+    return out
+
+
+SEE = {"*": (200, 404), **{r: (200, 200) for r in READERS}, ANON: (403, 403)}
+LIST = {"*": (200, 200), ANON: (403, 403)}  # lists are scoped: empty for those who see nothing
+
+# --- the API table ----------------------------------------------------------------------------------
+# B4.2: IT operators schedule, check, pre-process and verify (four eyes: never the run's operator);
+# the IT supervisor reviews (publish / challenge); operator or supervisor roll back and take payments.
+# Any IT staff member reports an anomaly (B4.2 "any anomaly … is reported at once").
+API = {
+    ("bill-run", "list"): LIST,
+    ("bill-run", "retrieve"): SEE,
+    ("bill-run", "create"): {
+        "*": (403, 403),
+        "it_operator": (201, 403),
+        "supervisor": (201, 403),
+        ANON: (403, 403),
+    },
+    ("bill-run", "start_check"): it_only(it_operator=(200, 404)),
+    ("bill-run", "sign_check"): it_only(it_operator=(200, 404)),
+    ("bill-run", "finish_preprocessing"): it_only(it_operator=(200, 404)),
+    ("bill-run", "verify"): it_only(it_operator=(200, 404)),
+    ("bill-run", "publish"): it_only(supervisor=(200, 404)),
+    ("bill-run", "challenge"): it_only(supervisor=(200, 404)),
+    ("bill-run", "roll_back"): it_only(it_operator=(200, 404), supervisor=(200, 404)),
+    ("bill-run", "anomaly"): {
+        "*": (200, 404),
+        "dispatcher": (200, 403),
+        "viewer": (403, 403),
+        "auditor": (403, 403),
+        ANON: (403, 403),
+    },
+    ("invoice", "list"): LIST,
+    ("invoice", "retrieve"): SEE,
+    ("invoice", "export"): LIST,
+    ("arrears", "list"): LIST,
+    ("arrears", "retrieve"): SEE,
+    ("arrears", "record_payment"): it_only(it_operator=(200, 404), supervisor=(200, 404)),
+    ("service", "list"): LIST,
+    ("service", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
+}
+
+# --- the page table ---------------------------------------------------------------------------------
+# Every billing page first asks "may see billing" (403 outside IT and the read-all roles).
+
+
+def page_of(api_row):
+    out = {
+        role: tuple(302 if c in (200, 201) else 403 if c == 404 else c for c in codes)
+        for role, codes in api_row.items()
+    }
+    out[ANON] = (LOGIN, LOGIN)
+    return out
+
+
+PAGE_SEE = page_of({"*": (200, 404), **{r: (200, 200) for r in READERS}})
+PAGE_SEE = {role: tuple(200 if c == 302 else c for c in codes) for role, codes in PAGE_SEE.items()}
+PAGE_SEE[ANON] = (LOGIN, LOGIN)
+RUN_ACTIONS = {
+    "start-check": "start_check",
+    "sign-check": "sign_check",
+    "finish-preprocessing": "finish_preprocessing",
+    "verify": "verify",
+    "publish": "publish",
+    "challenge": "challenge",
+    "roll-back": "roll_back",
+    "anomaly": "anomaly",
+}
+PAGES = {
+    ("billing:runs", "view"): PAGE_SEE,
+    ("billing:runs", "create"): page_of(API[("bill-run", "create")]),
+    ("billing:run", "view"): PAGE_SEE,
+    **{("billing:run-action", slug): page_of(API[("bill-run", action)]) for slug, action in RUN_ACTIONS.items()},
+    ("billing:invoice", "view"): PAGE_SEE,
+    ("billing:arrears", "view"): PAGE_SEE,
+    ("billing:arrears", "record_payment"): page_of(API[("arrears", "record_payment")]),
+}
+
+# --- objects ----------------------------------------------------------------------------------------
+
+_n = count(1)
+S = BillRun.State
+RUN_STATE = {
+    "start_check": S.SCHEDULED,
+    "sign_check": S.CHECKING,
+    "finish_preprocessing": S.PREPROCESSING,
+    "verify": S.VERIFYING,
+    "publish": S.REVIEWING,
+    "challenge": S.REVIEWING,
+    "roll_back": S.CHECKING,
+    "anomaly": S.CHECKING,
+}
+
+
+def _period():
+    n = next(_n)
+    return date(1990 + n // 12, n % 12 + 1, 1)
+
+
+def make_run(world, state=S.SCHEDULED):
+    # The operator is a colleague in IT, so the acting operator may verify (four eyes, B4.2).
+    operator = world.colleague("it") if state != S.SCHEDULED else None
+    return BillRun.objects.create(period=_period(), state=state, operator=operator)
+
+
+def make_customer():
+    n = next(_n)
+    return Customer.objects.create(code=f"PM{n:06d}", name=f"矩阵客户{n}")
+
+
+def make_invoice(world):
+    run = world.once("run", lambda: make_run(world))
+    n = next(_n)
+    return Invoice.objects.create(
+        run=run, customer=make_customer(), period=run.period, number=f"INV-PM-{n}", total=Decimal("100.00")
+    )
+
+
+def make_arrears():
+    return ArrearsCase.objects.create(
+        customer=make_customer(), amount=Decimal("120.00"), size=ArrearsCase.Size.SMALL, opened_at=timezone.now()
+    )
+
+
+def make_service():
+    n = next(_n)
+    return Service.objects.create(
+        code=f"SVC-PM-{n}", customer=make_customer(), product="专线", level="B", monthly_fee=Decimal("100.00"),
+        state=Service.State.ACTIVE, activated_on=date(2026, 1, 1),
+    )  # fmt: skip
+
+
+BODY = {
+    "sign_check": {"checklist": {code: True for code, _label in CHECKLIST}},
+    "challenge": {"comment": "数据有疑问"},
+    "roll_back": {"comment": "重新出账"},
+    "anomaly": {"text": "话单延迟"},
+    "record_payment": {"amount": "120.00", "reference": "转账"},
+}
+
+
+def read_object(world, basename):
+    makers = {
+        # far in the future, so it heads the list (ordered by period, newest first)
+        "bill-run": lambda: BillRun.objects.create(period=date(2999, 1, 1)),
+        "invoice": lambda: make_invoice(world),
+        "arrears": make_arrears,
+        "service": make_service,
+    }
+    return world.once(("read", basename), makers[basename])
+
+
+def prepare_api(world, basename, action, dept, user, which):
+    if action in ("list", "retrieve", "export"):
+        obj = read_object(world, basename)
+        return Call(obj=obj, listed=obj if action == "list" else None)
+    if action == "create":
+        return Call(body={"kind": "billing", "period": _period().isoformat()})
+    if basename == "arrears":
+        return Call(obj=make_arrears(), body=BODY[action])
+    return Call(obj=make_run(world, RUN_STATE[action]), body=BODY.get(action, {}))
+
+
+def prepare_page(world, name, action, dept, user, which):
+    if name == "billing:runs":
+        return ([], {"period": f"{_period():%Y-%m}", "kind": "billing"} if action == "create" else None)
+    if name == "billing:run":
+        return [read_object(world, "bill-run").pk], None
+    if name == "billing:run-action":
+        run = make_run(world, RUN_STATE[RUN_ACTIONS[action]])
+        body = {"check": [code for code, _label in CHECKLIST], "comment": "矩阵"}
+        return [run.pk, action], body
+    if name == "billing:invoice":
+        return [read_object(world, "invoice").pk], None
+    if name == "billing:arrears":
+        if action == "view":
+            return [], None
+        return [], {"case": make_arrears().pk, "amount": "120.00"}
+    raise AssertionError(name)
+
+
+def actor(world, role, which):
+    """The role held in IT Management ("own") or in another department ("other")."""
+    return world.user(role, "it" if which == "own" else OTHER)
+
+
+@pytest.fixture
+def world(org):
+    return make_world(org)
+
+
+def test_every_billing_endpoint_is_in_the_matrix():
+    missing, missing_pages = missing_rows(APPS, API, PAGES)
+    assert not missing, f"add rows to API for {missing}"
+    assert not missing_pages, f"add rows to PAGES for {missing_pages}"
+
+
+def test_billing_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys):
+    """Issue 5 / B4.2–B4.5: who may see and run bill runs, invoices, arrears and services."""
+    run_matrix(
+        app="billing",
+        world=world,
+        client=client,
+        api_table=API,
+        page_table=PAGES,
+        prepare_api=prepare_api,
+        prepare_page=prepare_page,
+        actor=actor,
+        capsys=capsys,
+    )
