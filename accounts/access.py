@@ -11,6 +11,8 @@ Rules (SPEC §0, issue 5):
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .models import Department
@@ -169,3 +171,18 @@ def hr_events_visible_to(user, queryset: QuerySet) -> QuerySet:
 def may_record_hr_events(user) -> bool:
     """HR records are entered by IT (SPEC A3.2: IT deactivates on HR's records)."""
     return is_it_operator(user) and not is_read_only(user)
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, loading the user's department in the same query (every API
+    request asks for it); an inactive (departed) user's token is refused as before."""
+
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user", "user__department").get(key=key)
+        except model.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token

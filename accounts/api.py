@@ -205,8 +205,9 @@ class HrEventSerializer(serializers.ModelSerializer):
             "recorded_at",
             "grants_revoked",
             "roles_removed",
+            "applied_at",
         ]
-        read_only_fields = ["source", "recorded_at", "grants_revoked", "roles_removed"]
+        read_only_fields = ["source", "recorded_at", "grants_revoked", "roles_removed", "applied_at"]
 
 
 class HrEventViewSet(

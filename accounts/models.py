@@ -292,7 +292,8 @@ class Grant(models.Model):
 
 
 class HrEvent(models.Model):
-    """A job change or departure record from HR (A3.2); recording it applies it."""
+    """A job change or departure record from HR (A3.2). Recording it applies it when it is effective
+    today or earlier; a later one waits (``applied_at`` empty) for the hourly task on its day."""
 
     class Kind(models.TextChoices):
         JOB_CHANGE = "job_change", _("Job change")
@@ -322,11 +323,15 @@ class HrEvent(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     grants_revoked = models.PositiveIntegerField(_("grants revoked"), default=0)
     roles_removed = models.JSONField(_("roles removed"), default=list, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("HR record")
         verbose_name_plural = _("HR records")
+        indexes = [
+            models.Index(fields=["effective_on"], name="hr_event_pending_idx", condition=models.Q(applied_at=None))
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.effective_on}"

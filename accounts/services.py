@@ -329,7 +329,8 @@ def hr_event_record(
     note: str = "",
     source: str = HrEvent.Source.PAGE,
 ) -> HrEvent:
-    """Record a job change or a departure and apply it at once.
+    """Record a job change or a departure; apply it at once when it is effective today or earlier,
+    otherwise on its day (``hr_events_apply_due``, hourly from Celery beat).
 
     Job change: the grants of the old post are revoked and its roles removed;
     the person moves to ``new_department`` and asks for the new post's rights.
@@ -341,7 +342,7 @@ def hr_event_record(
         raise ValidationError({"kind": _("Unknown kind.")})
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        event = HrEvent(
+        event = HrEvent.objects.create(
             user=user,
             kind=kind,
             effective_on=effective_on or timezone.localdate(),
@@ -351,17 +352,31 @@ def hr_event_record(
             source=source,
             recorded_by=by,
         )
+        audit_record(subject=event, actor=by, transition="record", to_state=kind, comment=note)
+        if event.effective_on <= timezone.localdate():
+            event = hr_event_apply(event=event, by=by)
+    return event
+
+
+def hr_event_apply(*, event: HrEvent, by=None) -> HrEvent:
+    """Apply one recorded HR event (once: a second call does nothing)."""
+    with transaction.atomic():
+        event = HrEvent.objects.select_for_update().get(pk=event.pk)
+        if event.applied_at is not None:
+            return event
+        user = User.objects.select_for_update().get(pk=event.user_id)
+        by = by or event.recorded_by
         reason = _("%(kind)s recorded %(on)s") % {"kind": event.get_kind_display(), "on": event.effective_on}
-        if kind == HrEvent.Kind.DEPARTURE:
-            event.roles_removed = sorted(user.groups.values_list("name", flat=True))
+        event.old_department = user.department
+        event.roles_removed = sorted(user.groups.values_list("name", flat=True))
+        if event.kind == HrEvent.Kind.DEPARTURE:
             event.grants_revoked = user_deactivate(user=user, by=by, reason=reason)
         else:
-            event.roles_removed = sorted(user.groups.values_list("name", flat=True))
             user.groups.clear()
             event.grants_revoked = _revoke(Grant.objects.filter(user=user, active=True), by, reason)
             before = user.department
-            if new_department is not None:
-                user.department = new_department
+            if event.new_department_id is not None:
+                user.department = event.new_department
                 user.save(update_fields=["department"])
             audit_record(
                 subject=user,
@@ -371,9 +386,23 @@ def hr_event_record(
                 to_state=f"{user.department or '-'}: -"[:30],
                 comment=reason,
             )
-        event.save()
-        audit_record(subject=event, actor=by, transition="record", to_state=kind, comment=note)
+        event.applied_at = timezone.now()
+        event.save(update_fields=["old_department", "roles_removed", "grants_revoked", "applied_at"])
+        audit_record(subject=event, actor=by, transition="apply", to_state=event.kind)
     return event
+
+
+def hr_events_apply_due(*, today: date | None = None) -> int:
+    """Apply every recorded HR event whose day has come (the hourly beat task calls this)."""
+    today = today or timezone.localdate()
+    due = HrEvent.objects.filter(applied_at=None, effective_on__lte=today).order_by("effective_on", "id")
+    applied = 0
+    for event in due.only("pk"):
+        hr_event_apply(event=event)
+        applied += 1
+    if applied:
+        log.info("Applied %s HR events due by %s", applied, today)
+    return applied
 
 
 CSV_COLUMNS = ["username", "kind", "effective_on", "new_department", "note"]

@@ -223,6 +223,12 @@ CELERY_BEAT_SCHEDULE["sla-close-month"] = {
     "schedule": crontab(minute=30, hour=0, day_of_month="1"),
 }
 
+# A3.2: HR records entered ahead of their effective day are applied on it (hourly, so a missed run catches up).
+CELERY_BEAT_SCHEDULE["accounts-apply-hr-events"] = {
+    "task": "accounts.tasks.apply_due_hr_events",
+    "schedule": crontab(minute=5),
+}
+
 # --- Billing (B4.4, B4.5) --------------------------------------------------------
 BILLING_PAYMENT_TERM_DAYS = int(os.environ.get("BILLING_PAYMENT_TERM_DAYS", 15))
 BILLING_ARREARS_LARGE_THRESHOLD = os.environ.get("BILLING_ARREARS_LARGE_THRESHOLD", "5000.00")
@@ -241,7 +247,7 @@ CELERY_BEAT_SCHEDULE["billing-arrears-scan"] = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.access.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.access.ReadOnlyForAuditors"],
     "DEFAULT_FILTER_BACKENDS": [

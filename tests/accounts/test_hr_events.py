@@ -133,3 +133,64 @@ def test_A3_2_csv_import_command(org, cast, tmp_path):
     path.write_text("username,kind,effective_on\nm1,departure,2026-11-20\n", encoding="utf-8")
     call_command("import_hr_events", str(path), "--by", "it1")
     assert not User.objects.get(pk=cast.member.pk).is_active
+
+
+def test_A3_2_a_departure_recorded_ahead_of_its_day_takes_effect_on_that_day(org, cast, client):
+    """HR often enters a departure before the last working day: the person keeps working until then;
+    the hourly task applies it on the day, exactly once."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from accounts.tasks import apply_due_hr_events
+
+    member = _granted(cast, org)
+    token = Token.objects.create(user=member)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    sh = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=sh), tick=False):
+        event = services.hr_event_record(
+            user=member, kind=HrEvent.Kind.DEPARTURE, by=cast.it, effective_on=date(2026, 11, 30)
+        )
+        assert event.applied_at is None
+        assert apply_due_hr_events() == 0  # not its day yet
+        member.refresh_from_db()
+        assert member.is_active and api.get("/api/v1/inbox/").status_code == 200
+        client.force_login(cast.it)
+        assert "待生效日执行" in client.get(reverse("acct-hr")).content.decode()
+
+    with time_machine.travel(datetime(2026, 11, 30, 0, 5, tzinfo=sh), tick=False):
+        assert apply_due_hr_events() == 1
+        assert apply_due_hr_events() == 0  # once
+        member.refresh_from_db()
+        event.refresh_from_db()
+        assert not member.is_active and event.applied_at is not None and event.grants_revoked == 2
+        assert api.get("/api/v1/inbox/").status_code in (401, 403)
+        assert AuditEntry.objects.filter(object_id=event.pk, transition="apply").count() == 1
+
+
+def test_A3_2_a_job_change_recorded_ahead_keeps_the_old_post_until_its_day(org, cast):
+    from datetime import timedelta
+
+    member = _granted(cast, org)
+    later = timezone.localdate() + timedelta(days=7)
+    event = services.hr_event_record(
+        user=member, kind=HrEvent.Kind.JOB_CHANGE, by=cast.it, effective_on=later, new_department=org["line"]
+    )
+    member = User.objects.get(pk=member.pk)
+    assert member.department == org["nmc"] and member.has_role(Role.BACK_ADMIN)
+    assert services.hr_events_apply_due(today=later - timedelta(days=1)) == 0
+    assert services.hr_events_apply_due(today=later) == 1
+    member = User.objects.get(pk=member.pk)
+    event.refresh_from_db()
+    assert member.department == org["line"] and member.role_codes == set()
+    assert event.old_department == org["nmc"] and event.grants_revoked == 2
+
+
+def test_A3_2_the_hourly_beat_task_applies_due_hr_events():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["accounts-apply-hr-events"]
+    assert entry["task"] == "accounts.tasks.apply_due_hr_events"
