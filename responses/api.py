@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import exceptions, mixins, parsers, serializers, status, viewsets
+from rest_framework import exceptions, mixins, parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -691,3 +691,42 @@ router.register("steps", StepViewSet, basename="order-step")
 router.register("requisitions", RequisitionViewSet, basename="requisition")
 router.register("contact-orders", ContactOrderViewSet, basename="contact-order")
 router.register("special-orders", SpecialOrderViewSet, basename="special-order")
+
+
+# --- R1.22 monthly response report (月响应通报) ----------------------------------------------
+
+
+class MonthReportPermission(permissions.BasePermission):
+    """The same people as the overdue dashboard (``sla.views.DASHBOARD_ROLES``) and superusers."""
+
+    def has_permission(self, request, view):
+        from sla.views import DASHBOARD_ROLES
+
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_superuser or user.has_role(*DASHBOARD_ROLES)))
+
+
+class MonthReportQuerySerializer(serializers.Serializer):
+    month = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM; default the previous month")
+
+    def validate_month(self, value):
+        try:
+            return selectors.report_month(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(_("Enter the month as YYYY-MM.")) from exc
+
+
+class MonthReportViewSet(viewsets.ViewSet):
+    """R1.22: the monthly response report as JSON (Decimals as strings); a closed month is frozen."""
+
+    permission_classes = [MonthReportPermission]
+
+    @extend_schema(parameters=[MonthReportQuerySerializer], responses=dict)
+    def list(self, request):
+        query = MonthReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data.get("month") or selectors.report_month(None)
+        return Response(selectors.month_report(year=month.year, month=month.month).to_json())
+
+
+router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")

@@ -25,3 +25,18 @@ def decide_quota(month) -> None:
 
     for department in Department.objects.filter(side=Department.Side.FRONT):
         month_close_quota(department=department, year=month.year, month=month.month)
+
+
+@on_month_close
+def freeze_month_report(month) -> None:
+    """R1.22: freeze the month's response report once the quota downgrades are decided (this handler is
+    registered after ``decide_quota``); re-closing the month replaces the snapshot."""
+    from django.utils import timezone
+
+    from .models import MonthReport
+    from .selectors import month_report_live
+
+    report = month_report_live(year=month.year, month=month.month)
+    MonthReport.objects.update_or_create(
+        month=month.replace(day=1), defaults={"data": report.to_json(), "frozen_at": timezone.now()}
+    )

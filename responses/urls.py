@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/<slug:name>/", views.order_action, name="action"),
     path("steps/<int:pk>/<slug:name>/", views.step_action, name="step-action"),
     path("special/<int:pk>/<slug:name>/", views.special_action, name="special-action"),
+    path("report/", views.month_report, name="report"),
+    path("report/export/", views.month_report_export, name="report-export"),
 ]

@@ -337,3 +337,51 @@ def queue(request):
         raise PermissionDenied
     page = Paginator(selectors.step_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "responses/queue.html", {"page": page, "now": timezone.now()})
+
+
+# --- R1.22 monthly response report (月响应通报) ----------------------------------------------
+
+
+def _report_allowed(user) -> None:
+    """The same people as the overdue dashboard (``sla.views.DASHBOARD_ROLES``)."""
+    from sla.views import DASHBOARD_ROLES
+
+    if not (user.is_superuser or user.has_role(*DASHBOARD_ROLES)):
+        raise PermissionDenied
+
+
+@login_required
+def month_report(request):
+    """R1.22 on screen: one table per section, a month picker and the Excel export."""
+    from .exports import report_tables
+
+    _report_allowed(request.user)
+    value = request.GET.get("month", "")
+    try:
+        month = selectors.report_month(value)
+    except ValueError:
+        context = {"month_value": value, "error": _("Enter the month as YYYY-MM.")}
+        return render(request, "responses/report.html", context, status=400)
+    report = selectors.month_report(year=month.year, month=month.month)
+    context = {"report": report, "tables": report_tables(report), "month_value": f"{month:%Y-%m}"}
+    return render(request, "responses/report.html", context)
+
+
+@login_required
+def month_report_export(request):
+    """R1.22 as an Excel file, one sheet per section."""
+    from django.http import HttpResponse, HttpResponseBadRequest
+
+    from .exports import report_workbook
+
+    _report_allowed(request.user)
+    try:
+        month = selectors.report_month(request.GET.get("month", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Enter the month as YYYY-MM."))
+    report = selectors.month_report(year=month.year, month=month.month)
+    response = HttpResponse(
+        report_workbook(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="month-report-{month:%Y-%m}.xlsx"'
+    return response
