@@ -224,6 +224,16 @@ def page_request(client, name, action, target):
     return client.post(url, body or {})
 
 
+def _listed_ids(api, response):
+    """The ids of every page of a list answer."""
+    data = response.json()
+    ids = {item["id"] for item in data["results"]}
+    while data.get("next"):
+        data = api.get(data["next"]).json()
+        ids |= {item["id"] for item in data["results"]}
+    return ids
+
+
 def run_matrix(
     *,
     app: str,
@@ -276,7 +286,7 @@ def run_matrix(
                     )
                 elif action == "list" and want == 200 and call.listed is not None:
                     # A list shows exactly what retrieve would.
-                    ids = {item["id"] for item in response.json()["results"]}
+                    ids = _listed_ids(api, response)
                     visible = expected(api_table[(basename, "retrieve")], role, which) == 200
                     if (call.listed.pk in ids) != visible:
                         failures.append(

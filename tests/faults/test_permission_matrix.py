@@ -1,0 +1,290 @@
+"""The permission matrix of faults (issue 5 acceptance; SPEC §0, F2.1–F2.9): every role × every API
+action and page × own/other department asserts the exact answer.
+
+"Own" and "other": a fault ticket belongs to its **handling department** (F2.1; reported by phone,
+so no reporter links it elsewhere), a problem to its owning department (F2.5), a quality event to
+its **business department** (F2.8, the department that owns the event and sends the script and
+plan), a complaint to its handling department (F2.9). "Own" is an object of the acting user's
+department, "other" one of OTHER. The Center dispatcher, viewers and auditors read everything
+(accounts.access); Customer Service (客户服务部) publishes events. Machinery: tests/permission_matrix.py.
+"""
+
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from faults.models import Complaint, FaultTicket, InternalSystem, Problem, QualityEvent
+from tests.permission_matrix import (
+    ANON,
+    LOGIN,
+    ROLES,
+    Call,
+    as_page,
+    make_world,
+    missing_rows,
+    run_matrix,
+)
+
+pytestmark = pytest.mark.django_db
+
+APPS = {"faults"}
+READERS = ("dispatcher", "viewer", "auditor")
+READ_ONLY = ("viewer", "auditor")
+HANDLERS = ("back_member", "back_admin", "supervisor", "dept_manager", "leader", "it_operator")  # F2.2
+LEADS = ("supervisor", "dept_manager", "leader")  # F2.3 ladder
+WRITERS = tuple(r for r in ROLES if r not in READ_ONLY)
+
+
+def may(*own, anywhere=(), ok=200):
+    """An action row: roles in ``own`` act on their own department's object; ``anywhere`` on every
+    department's; the rest get 403 where they can see the object and 404 where they cannot.
+    Viewers and auditors change nothing (403)."""
+    out = {ANON: (403, 403)}
+    for role in ROLES:
+        sees_other = role in READERS
+        if role in READ_ONLY:
+            out[role] = (403, 403)
+        elif role in anywhere:
+            out[role] = (ok, ok)
+        elif role in own:
+            out[role] = (ok, 403 if sees_other else 404)
+        else:
+            out[role] = (403, 403 if sees_other else 404)
+    return out
+
+
+LIST = {"*": (200, 200), ANON: (403, 403)}
+SEE = {"*": (200, 404), **{r: (200, 200) for r in READERS}, ANON: (403, 403)}
+CREATE = {"*": (201, 201), "viewer": (403, 403), "auditor": (403, 403), ANON: (403, 403)}
+
+# --- the API table ----------------------------------------------------------------------------------
+API = {
+    # F2.1/F2.2: the handling team works the ticket; leads pull in helpers (F2.3); the reporter, the
+    # Center or the leads verify and close or reopen; recovery and explanation notices (F2.4).
+    ("fault", "list"): LIST,
+    ("fault", "retrieve"): SEE,
+    ("fault", "create"): CREATE,
+    ("fault", "acknowledge"): may(*HANDLERS),
+    ("fault", "start"): may(*HANDLERS),
+    ("fault", "workaround"): may(*HANDLERS),
+    ("fault", "resolve"): may(*HANDLERS),
+    ("fault", "close"): may(*LEADS, anywhere=("dispatcher",)),
+    ("fault", "reopen"): may(*LEADS, anywhere=("dispatcher",)),
+    ("fault", "helpers"): may(*LEADS),
+    ("fault", "recovery_notice"): may(*HANDLERS, anywhere=("dispatcher",), ok=201),
+    ("fault", "explanation"): may(*LEADS, "back_admin", anywhere=("dispatcher",), ok=201),
+    ("fault", "notices"): SEE,
+    ("fault", "problem"): may(*LEADS, "back_admin", "it_operator", ok=201),
+    # F2.5: problems of the owning department.
+    ("problem", "list"): LIST,
+    ("problem", "retrieve"): SEE,
+    ("problem", "link"): may(*LEADS, "back_admin", "it_operator"),
+    ("problem", "start"): may(*HANDLERS),
+    ("problem", "close"): may(*HANDLERS),
+    # F2.6–F2.8: anyone of the business department records figures and its obligations; Customer
+    # Service or the Center publish and close.
+    ("quality-event", "list"): LIST,
+    ("quality-event", "retrieve"): SEE,
+    ("quality-event", "create"): CREATE,
+    ("quality-event", "figures"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "apply_complaint_counts"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "report"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "publish"): may(anywhere=("dispatcher",)),
+    ("quality-event", "script"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "cause_plan"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "hq_feedback"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "hq_plan"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "rectify"): may(*WRITERS, anywhere=("dispatcher",)),
+    ("quality-event", "close"): may(anywhere=("dispatcher",)),
+    # F2.9: the handling department (its back-office roles, or the Center for its own) answers.
+    ("complaint", "list"): LIST,
+    ("complaint", "retrieve"): SEE,
+    ("complaint", "create"): CREATE,
+    ("complaint", "answer"): may(*HANDLERS, "dispatcher"),
+    ("complaint", "satisfaction"): may(*HANDLERS, "dispatcher"),
+    ("complaint", "appeal"): may(*HANDLERS, "dispatcher"),
+    ("complaint", "close_appeal"): may(*HANDLERS, "dispatcher"),
+    ("complaint", "daily"): LIST,
+}
+
+# --- the page table ---------------------------------------------------------------------------------
+ALL_READ = {"*": (200, 200), ANON: (LOGIN, LOGIN)}
+PAGE_ACTIONS = {
+    "acknowledge": "acknowledge",
+    "start": "start",
+    "workaround": "workaround",
+    "resolve": "resolve",
+    "close": "close",
+    "reopen": "reopen",
+    "recovery": "recovery_notice",
+    "explanation": "explanation",
+    "helpers": "helpers",
+    "problem": "problem",
+}
+PAGES = {
+    ("faults:queue", "view"): ALL_READ,
+    ("faults:report", "view"): {"*": (200, 200), "viewer": (403, 403), "auditor": (403, 403), ANON: (LOGIN, LOGIN)},
+    ("faults:report", "create"): as_page(CREATE),
+    ("faults:events", "view"): ALL_READ,
+    ("faults:detail", "view"): as_page(SEE, ok=200),
+    **{("faults:act", slug): as_page(API[("fault", action)]) for slug, action in PAGE_ACTIONS.items()},
+}
+
+# --- objects ----------------------------------------------------------------------------------------
+
+_n = count(1)
+T = FaultTicket.State
+TICKET_STATE = {
+    "acknowledge": T.REPORTED,
+    "start": T.ACKNOWLEDGED,
+    "workaround": T.IN_PROGRESS,
+    "resolve": T.IN_PROGRESS,
+    "close": T.RESOLVED,
+    "reopen": T.RESOLVED,
+    "helpers": T.IN_PROGRESS,
+    "recovery_notice": T.RESOLVED,
+    "explanation": T.RESOLVED,
+    "problem": T.IN_PROGRESS,
+}
+E = QualityEvent.State
+EVENT_STATE = {"report": E.DETECTED, "publish": E.REPORTED, "rectify": E.PUBLISHED, "close": E.RECTIFYING}
+C = Complaint.State
+COMPLAINT_STATE = {"answer": C.RECEIVED, "satisfaction": C.ANSWERED, "appeal": C.ANSWERED, "close_appeal": C.APPEALED}
+P = Problem.State
+PROBLEM_STATE = {"start": P.OPEN, "close": P.IN_PROGRESS, "link": P.OPEN}
+
+
+def make_ticket(world, dept, state=T.REPORTED):
+    system = world.once(
+        "system", lambda: InternalSystem.objects.create(code="pm-sys", name="矩阵系统", department=world.org["it"])
+    )
+    now = timezone.now()
+    resolved = now if state in (T.RESOLVED, T.CLOSED) else None
+    return FaultTicket.objects.create(
+        title=f"故障{next(_n)}", system=system, category="application", level="B",
+        handling_department=world.org[dept], description="无法登录", reported_at=now, state=state,
+        resolved_at=resolved, resolution="已修复" if resolved else "",
+    )  # fmt: skip
+
+
+def make_problem(world, dept, state=P.OPEN):
+    return Problem.objects.create(title=f"问题{next(_n)}", department=world.org[dept], state=state)
+
+
+def make_event(world, dept, state=E.DETECTED):
+    return QualityEvent.objects.create(
+        title=f"事件{next(_n)}", category="network", source="complaints", business_department=world.org[dept],
+        detected_at=timezone.now(), state=state, computed_level="yellow",
+    )  # fmt: skip
+
+
+def make_complaint(world, dept, state=C.RECEIVED):
+    now = timezone.now()
+    answered = now if state != C.RECEIVED else None
+    return Complaint.objects.create(
+        customer_name="王五", category="network", content="网速慢", department=world.org[dept], received_at=now,
+        state=state, answer="已处理" if answered else "", answered_at=answered,
+        appeal_reference="12300-1" if state == C.APPEALED else "", appealed_at=now if state == C.APPEALED else None,
+    )  # fmt: skip
+
+
+MAKERS = {
+    "fault": lambda world, dept, action: make_ticket(world, dept, TICKET_STATE.get(action, T.REPORTED)),
+    "problem": lambda world, dept, action: make_problem(world, dept, PROBLEM_STATE.get(action, P.OPEN)),
+    "quality-event": lambda world, dept, action: make_event(world, dept, EVENT_STATE.get(action, E.PUBLISHED)),
+    "complaint": lambda world, dept, action: make_complaint(world, dept, COMPLAINT_STATE.get(action, C.RECEIVED)),
+}
+
+
+def body(world, basename, action, dept, obj):
+    bodies = {
+        "workaround": {"workaround": "切换备用链路"},
+        "resolve": {"resolution": "更换板卡"},
+        "helpers": {"departments": [world.org["line"].pk], "vendors": "华为"},
+        "recovery_notice": {"body": "已恢复"},
+        "explanation": {"body": "原因与措施"},
+        "problem": {"title": "系统升级"},
+        "script": {"script": "解释口径"},
+        "cause_plan": {"text": "根因与投诉处理预案"},
+        "rectify": {"plan": "整改方案"},
+        "close_appeal": {"outcome": "已结案"},
+        "answer": {"answer": "已答复"},
+        "satisfaction": {"satisfied": False},
+        "appeal": {"reference": "12300-9"},
+        "figures": {"cities": 1},
+    }
+    if basename == "problem" and action == "link":
+        return {"ticket": make_ticket(world, obj.department.code, T.IN_PROGRESS).pk}
+    if basename == "problem" and action == "close":
+        return {"conclusion": "已升级"}
+    if basename == "quality-event" and action == "close":
+        return {"result": "整改完成"}
+    return bodies.get(action, {})
+
+
+def create_body(world, basename, dept):
+    if basename == "fault":
+        system = world.once(
+            "system", lambda: InternalSystem.objects.create(code="pm-sys", name="矩阵系统", department=world.org["it"])
+        )
+        return {
+            "title": "系统故障", "description": "无法登录", "category": "application", "system": system.pk,
+            "handling_department": world.org[dept].pk,
+        }  # fmt: skip
+    if basename == "quality-event":
+        return {
+            "title": "网络质量事件",
+            "category": "network",
+            "source": "complaints",
+            "business_department": world.org[dept].pk,
+        }
+    return {"customer_name": "王五", "category": "network", "content": "网速慢", "department": world.org[dept].pk}
+
+
+def prepare_api(world, basename, action, dept, user, which):
+    if action in ("list", "retrieve", "notices", "daily"):
+        obj = world.once(("read", basename, dept), lambda: MAKERS[basename](world, dept, "read"))
+        return Call(obj=obj, listed=obj if action == "list" else None)
+    if action == "create":
+        return Call(body=create_body(world, basename, dept))
+    obj = MAKERS[basename](world, dept, action)
+    return Call(obj=obj, body=body(world, basename, action, dept, obj))
+
+
+def prepare_page(world, name, action, dept, user, which):
+    if name == "faults:report" and action == "create":
+        # The form offers back-office and support departments only: report to IT's system team.
+        return [], {**create_body(world, "fault", "it"), "level": "B"}
+    if name == "faults:detail":
+        return [world.once(("read", "fault", dept), lambda: make_ticket(world, dept)).pk], None
+    if name == "faults:act":
+        api_action = PAGE_ACTIONS[action]
+        ticket = make_ticket(world, dept, TICKET_STATE[api_action])
+        return [ticket.pk, action], {**body(world, "fault", api_action, dept, ticket), "comment": "矩阵"}
+    return [], None
+
+
+@pytest.fixture
+def world(org):
+    return make_world(org)
+
+
+def test_every_faults_endpoint_is_in_the_matrix():
+    missing, missing_pages = missing_rows(APPS, API, PAGES)
+    assert not missing, f"add rows to API for {missing}"
+    assert not missing_pages, f"add rows to PAGES for {missing_pages}"
+
+
+def test_faults_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys):
+    """Issue 5 / F2.1–F2.9: who may see and act on fault tickets, problems, events and complaints."""
+    run_matrix(
+        app="faults",
+        world=world,
+        client=client,
+        api_table=API,
+        page_table=PAGES,
+        prepare_api=prepare_api,
+        prepare_page=prepare_page,
+        capsys=capsys,
+    )
