@@ -16,6 +16,16 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "department", "is_active", "is_staff"]
     list_filter = ["department", "groups", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Organisation"), {"fields": ("department", "phone")}),)
+    actions = ["send_password_link"]
+
+    @admin.action(description=_("Send a link to choose a new password (e-mail and SMS)"))
+    def send_password_link(self, request, queryset):
+        from .services import password_link_send
+
+        users = [u for u in queryset if u.is_active]
+        for user in users:
+            password_link_send(user=user)
+        self.message_user(request, _("Links sent to %(count)d people.") % {"count": len(users)})
 
     def save_related(self, request, form, formsets, change):
         """Role changes made here are audited like those made by account requests (issue 5)."""

@@ -9,16 +9,21 @@ import io
 import logging
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from sla.models import Deadline, Level
+from sla.models import Deadline, Level, Notification
 from sla.services import audit_record, deadline_cancel, deadline_meet, deadline_start, notify
 from sla.workflow import apply_transition
 
@@ -62,6 +67,8 @@ def account_request_submit(
             errors["new_username"] = _("A new account needs a user name.")
         elif User.objects.filter(username=new_username).exists():
             errors["new_username"] = _("This user name is taken.")
+        if not (new_email or new_phone):
+            errors["new_email"] = _("A new account needs an e-mail address or a mobile number for its first password.")
     elif target_user is None:
         # Grants in other systems are registered against the holder's account here.
         errors["target_user"] = _("Name the account holder.")
@@ -240,10 +247,33 @@ def _create_account(request: AccountRequest) -> User:
         phone=request.new_phone,
         department=request.requested_department,
     )
-    user.set_unusable_password()  # IT hands out the first password (admin / password reset)
+    user.set_unusable_password()  # the holder chooses it through the link sent below
     user.save()
     audit_record(subject=user, actor=request.completed_by, transition="account_created", to_state="active")
+    password_link_send(user=user)
     return user
+
+
+def password_link(user: User) -> str:
+    """A one-time link to choose a password (Django's reset token: it stops working once the
+    password is set, and after ``PASSWORD_RESET_TIMEOUT``)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("password-set", args=[uid, default_token_generator.make_token(user)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def password_link_send(*, user: User) -> None:
+    """Send a new account holder the link to choose a first password (e-mail and SMS)."""
+    body = _(
+        "An account %(username)s was opened for you on the Business Response Platform. "
+        "Choose your password here within %(days)d days: %(link)s"
+    ) % {"username": user.username, "link": password_link(user), "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+    notify(
+        users=[user],
+        subject=_("Your new account: choose a password"),
+        body=body,
+        channels=(Notification.Channel.EMAIL, Notification.Channel.SMS),
+    )
 
 
 def _grant_platform(request: AccountRequest, user: User, by, now) -> None:

@@ -243,6 +243,10 @@ CELERY_BEAT_SCHEDULE["billing-arrears-scan"] = {
     "options": {"expires": 3600.0},
 }
 
+# Links in notices (e.g. a new account's first-password link) start with this address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_LINK_DAYS", 3)) * 86400
+
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
@@ -264,3 +265,52 @@ def test_A3_1_new_account_in_an_external_system_names_the_holder_here(org, cast)
     services.account_request_business_approve(request=request, by=cast.scope_manager)
     services.account_request_complete(request=request, by=cast.it)
     assert Grant.objects.get(request=request).user == cast.member
+
+
+def test_A3_1_a_new_accounts_holder_chooses_the_first_password_through_a_one_time_link(org, cast, client):
+    import re
+
+    request = services.account_request_submit(
+        by=cast.manager,
+        kind=AccountRequest.Kind.NEW_ACCOUNT,
+        new_username="newbie",
+        new_email="newbie@example.com",
+        new_phone="13900000001",
+        requested_roles=["back_member"],
+        requested_department=org["nmc"],
+        scope_department=org["center"],
+    )
+    services.account_request_manager_approve(request=request, by=cast.manager)
+    services.account_request_business_approve(request=request, by=cast.scope_manager)
+    services.account_request_complete(request=request, by=cast.it)
+    newbie = User.objects.get(username="newbie")
+    notes = Notification.objects.filter(recipient=newbie, subject__contains="密码")
+    assert {n.channel for n in notes} == {"email", "sms"}
+    assert {n.address for n in notes} == {"newbie@example.com", "13900000001"}
+    link = re.search(r"http://\S+/accounts/set-password/\S+/", notes[0].body).group(0)
+    path = link.split("8000", 1)[1]
+
+    form = client.get(path, follow=True)
+    assert form.status_code == 200 and "设置密码" in form.content.decode()
+    weak = client.post(form.redirect_chain[-1][0], {"new_password1": "123", "new_password2": "123"})
+    assert weak.status_code == 200 and 'role="alert"' in weak.content.decode()  # the validators speak
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": "Brp-new-2026!", "new_password2": "Brp-new-2026!"})
+    assert done.status_code == 302 and done["Location"] == reverse("password-set-done")
+    logged_in = client.post(reverse("login"), {"username": "newbie", "password": "Brp-new-2026!"})
+    assert logged_in.status_code == 302 and client.session["_auth_user_id"] == str(newbie.pk)
+    client.post(reverse("logout"))
+    again = client.get(path, follow=True)
+    assert "不再有效" in again.content.decode()  # the link works once
+
+
+def test_A3_1_a_new_account_needs_an_address_for_its_first_password(org, cast):
+    with pytest.raises(ValidationError) as exc:
+        services.account_request_submit(
+            by=cast.manager,
+            kind=AccountRequest.Kind.NEW_ACCOUNT,
+            new_username="ghost",
+            requested_roles=["back_member"],
+            requested_department=org["nmc"],
+            scope_department=org["center"],
+        )
+    assert "new_email" in exc.value.message_dict
