@@ -333,8 +333,9 @@ def month_report_live(*, year: int, month: int) -> MonthReport:
         .order_by("front_department", "submitted_at", "id")
         .values_list("front_department", "number")
     )
-    # R1.17: circuits unused three months or more as of the month's last day, against the raising department.
-    last_day = (end - timedelta(days=1)).date()
+    # R1.17: circuits unused three months or more as of the month's last day (today for the current
+    # month), against the department that raised them.
+    last_day = min((end - timedelta(days=1)).date(), timezone.localdate())
     unused = [(o.front_department_id, f"{o.service.code} ({o.number})") for o in unused_circuits(as_of=last_day)]
     # R1.6/R1.7: delays the front office caused (Order.responsible_department).
     non_cooperation = (

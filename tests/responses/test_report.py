@@ -348,6 +348,13 @@ def test_r1_22_month_close_freezes_the_report_and_reclosing_replaces_it(client, 
     assert tables["non_cooperation"] == [["政企客户部", "1", "T06"]]
 
 
+def test_r1_22_report_is_frozen_after_the_quota_decision():
+    from sla.hooks import month_close_handlers
+
+    order = month_close_handlers()
+    assert order.index(handlers.decide_quota) < order.index(handlers.freeze_month_report)
+
+
 def test_r1_22_snapshot_keeps_decimals(month):
     report = selectors.month_report_live(year=2026, month=10)
     again = selectors.MonthReport.from_json(report.to_json())
