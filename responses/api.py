@@ -20,17 +20,23 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from accounts.access import has_role_in, reads_everything
 from accounts.models import Department
+from accounts.roles import Role
 from billing.models import Customer
 from sla.models import Level
 
 from . import selectors, services
 from .models import (
     Attachment,
+    BuildDecision,
     BusinessType,
     ContactOrder,
     EquipmentNeed,
+    ExpansionRequest,
     Order,
+    PhoneDispatch,
+    RecoveryEntry,
     Requisition,
     SpecialOrder,
     WorkStep,
@@ -638,7 +644,8 @@ class ContactOrderViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ContactOrder.objects.none()
-        return selectors.contact_orders_visible_to(self.request.user)
+        # R1.13: ?box=sent|received lists my department's sent or received contact orders.
+        return selectors.contact_orders_for(self.request.user, self.request.query_params.get("box", ""))
 
     def _object_kwarg(self, obj):
         return {"contact": obj}
@@ -684,6 +691,342 @@ class SpecialOrderViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self.act(services.special_order_close)
+
+
+# === Work around the orders (API): R1.11 phone dispatch, R1.15 expansion requests, R1.16 recovery ===
+# === ledger, R1.17 unused circuits, R1.18 build decisions. ===
+
+
+class PhoneDispatchSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.filter(side=Department.Side.FRONT)
+    )
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = PhoneDispatch
+        fields = ["id", "department", "phoned_at", "caller", "summary", "recorded_by", "order", "order_number"]
+        read_only_fields = ["order"]
+
+    def create(self, validated_data):
+        return call(services.phone_dispatch_record, by=self.context["request"].user, **validated_data)
+
+
+class PhoneDispatchFilter(filters.FilterSet):
+    pending = filters.BooleanFilter(field_name="order", lookup_expr="isnull", label=_("awaiting backfill"))
+    department = filters.CharFilter(field_name="department__code")
+
+    class Meta:
+        model = PhoneDispatch
+        fields = ["pending", "department"]
+
+
+class PhoneDispatchViewSet(
+    ScopedObjectMixin,
+    NowContextMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Phone dispatches (R1.11): recorded by the Center at night or on rest days; the calling department
+    backfills the order (``POST …/backfill/`` with the order's fields), whose clock starts at the phone time."""
+
+    model = PhoneDispatch
+    queryset = PhoneDispatch.objects.none()
+    serializer_class = PhoneDispatchSerializer
+    filterset_class = PhoneDispatchFilter
+    ordering_fields = ["phoned_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PhoneDispatch.objects.none()
+        return selectors.phone_dispatches_visible_to(self.request.user)
+
+    @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def backfill(self, request, pk=None):
+        pd = self.get_object()
+        if not has_role_in(request.user, [Role.FRONT_ADMIN], pd.department):
+            raise exceptions.PermissionDenied(_("Only the calling department backfills its order."))
+        data = OrderCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        validated = dict(data.validated_data)
+        equipment = [(e["item"], e["quantity"]) for e in validated.pop("equipment", [])]
+        order = call(services.order_backfill, phone_dispatch=pd, by=request.user, data=validated, equipment=equipment)
+        return Response(OrderSerializer(order, context=self.get_serializer_context()).data, status=201)
+
+
+class ExpansionRequestSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
+    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+    front_department = serializers.CharField(source="order.front_department.code", read_only=True)
+    raised_by = serializers.CharField(source="raised_by.username", read_only=True)
+
+    class Meta:
+        model = ExpansionRequest
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "front_department",
+            "reason",
+            "plan",
+            "state",
+            "raised_by",
+            "created_at",
+        ]
+        read_only_fields = ["plan", "state", "created_at"]
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        if not selectors.orders_visible_to(user).filter(pk=validated_data["order"].pk).exists():
+            raise exceptions.PermissionDenied(_("You may not see this record."))
+        return call(services.expansion_request_raise, by=user, **validated_data)
+
+
+class ExpansionPlanSerializer(serializers.Serializer):
+    plan = serializers.CharField()
+
+
+class ExpansionRequestViewSet(
+    ScopedObjectMixin,
+    NowContextMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Expansion requests (R1.15): 网络监控中心 raises one when it cannot allocate an expansion order;
+    网络管理部 plans it and files it with the Center (``POST …/plan/``)."""
+
+    model = ExpansionRequest
+    queryset = ExpansionRequest.objects.none()
+    serializer_class = ExpansionRequestSerializer
+    filterset_fields = ["state", "order"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExpansionRequest.objects.none()
+        return selectors.expansion_requests_visible_to(self.request.user)
+
+    def _object_kwarg(self, obj):
+        return {"request": obj}
+
+    @extend_schema(request=ExpansionPlanSerializer, responses=ExpansionRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        data = ExpansionPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.act(services.expansion_request_plan, plan=data.validated_data["plan"])
+
+
+class RecoveryEntrySerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
+    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = RecoveryEntry
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "recovered_at",
+            "person",
+            "equipment_name",
+            "model",
+            "quantity",
+            "condition",
+            "intended_use",
+            "checked_at",
+        ]
+        read_only_fields = ["checked_at"]
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        order = validated_data.pop("order")
+        if not selectors.orders_visible_to(user).filter(pk=order.pk).exists():
+            raise exceptions.PermissionDenied(_("You may not see this record."))
+        return call(services.recovery_record, order=order, by=user, **validated_data)
+
+
+class QuarterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+
+
+class QuarterCheckedSerializer(serializers.Serializer):
+    checked = serializers.IntegerField()
+
+
+class RecoveryEntryFilter(filters.FilterSet):
+    checked = filters.BooleanFilter(field_name="checked_at", lookup_expr="isnull", exclude=True)
+    recovered_after = filters.IsoDateTimeFilter(field_name="recovered_at", lookup_expr="gte")
+    recovered_before = filters.IsoDateTimeFilter(field_name="recovered_at", lookup_expr="lt")
+
+    class Meta:
+        model = RecoveryEntry
+        fields = ["order", "checked", "recovered_after", "recovered_before"]
+
+
+class RecoveryEntryViewSet(
+    ScopedObjectMixin,
+    NowContextMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The decommission recovery ledger (R1.16): the working department records what it recovered; the
+    Center checks entries (``POST …/check/``) or a whole quarter (``POST …/check-quarter/``)."""
+
+    model = RecoveryEntry
+    queryset = RecoveryEntry.objects.none()
+    serializer_class = RecoveryEntrySerializer
+    filterset_class = RecoveryEntryFilter
+    ordering_fields = ["recovered_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RecoveryEntry.objects.none()
+        return selectors.recovery_entries_visible_to(self.request.user)
+
+    def _object_kwarg(self, obj):
+        return {"entry": obj}
+
+    @extend_schema(request=None, responses=RecoveryEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        return self.act(services.recovery_entry_check)
+
+    @extend_schema(request=QuarterSerializer, responses=QuarterCheckedSerializer)
+    @action(detail=False, methods=["post"], url_path="check-quarter")
+    def check_quarter(self, request):
+        data = QuarterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        n = call(services.recovery_check_quarter, by=request.user, **data.validated_data)
+        return Response(QuarterCheckedSerializer({"checked": n}).data)
+
+
+class BuildDecisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    department = serializers.CharField(source="created_by.department.code", read_only=True, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = BuildDecision
+        fields = [
+            "id",
+            "kind",
+            "site",
+            "expected_demand",
+            "buildings",
+            "competition",
+            "cost_estimate",
+            "state",
+            "created_by",
+            "department",
+            "decided_by",
+        ]
+        read_only_fields = ["cost_estimate", "state"]
+
+    def create(self, validated_data):
+        return call(services.build_decision_raise, by=self.context["request"].user, **validated_data)
+
+
+class BuildCostSerializer(serializers.Serializer):
+    cost = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class BuildDecisionViewSet(
+    ScopedObjectMixin,
+    NowContextMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """LAN-community and DSLAM move-down builds (R1.18): the front department raises; 网络建设部 estimates
+    (``…/estimate/``); 市场拓展部's director approves or rejects (``…/approve/``, ``…/reject/``)."""
+
+    model = BuildDecision
+    queryset = BuildDecision.objects.none()
+    serializer_class = BuildDecisionSerializer
+    filterset_fields = ["state", "kind"]
+    ordering_fields = ["id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return BuildDecision.objects.none()
+        return selectors.build_decisions_visible_to(self.request.user)
+
+    def _object_kwarg(self, obj):
+        return {"decision": obj}
+
+    @extend_schema(request=BuildCostSerializer, responses=BuildDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def estimate(self, request, pk=None):
+        data = BuildCostSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.act(services.build_decision_estimate, cost=data.validated_data["cost"])
+
+    @extend_schema(request=None, responses=BuildDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.act(services.build_decision_decide, approve=True)
+
+    @extend_schema(request=None, responses=BuildDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self.act(services.build_decision_decide, approve=False)
+
+
+class UnusedCircuitSerializer(serializers.ModelSerializer):
+    order_number = serializers.CharField(source="number", read_only=True, allow_null=True)
+    front_department = serializers.CharField(source="front_department.code", read_only=True)
+    customer = serializers.CharField(source="customer.name", read_only=True)
+    circuit = serializers.CharField(source="service.code", read_only=True)
+    activated_on = serializers.DateField(source="service.activated_on", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "order_number", "front_department", "customer", "circuit", "activated_on"]
+        read_only_fields = fields
+
+
+class UnusedCircuitFilter(filters.FilterSet):
+    department = filters.CharFilter(field_name="front_department__code", label=_("front department code"))
+
+    class Meta:
+        model = Order
+        fields = ["department"]
+
+
+class UnusedCircuitViewSet(NowContextMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Circuits unused three months or more after opening (R1.17), by raising department; the Center only."""
+
+    queryset = Order.objects.none()
+    serializer_class = UnusedCircuitSerializer
+    filterset_class = UnusedCircuitFilter
+    ordering_fields = ["service__activated_on"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        if not reads_everything(self.request.user):
+            raise exceptions.PermissionDenied
+        return selectors.unused_circuits()
+
+
+router.register("phone-dispatches", PhoneDispatchViewSet, basename="phone-dispatch")
+router.register("expansion-requests", ExpansionRequestViewSet, basename="expansion-request")
+router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-entry")
+router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
+router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
+
+# === end of the work-around-the-orders API ===
 
 
 router.register("orders", OrderViewSet, basename="order")

@@ -78,6 +78,18 @@ class KeyArea(models.Model):
         return self.name
 
 
+def _dispatcher_or_assigned(requisition, user) -> bool:
+    """R1.7: the Center answers a requisition itself, or the department it was dispatched to answers."""
+    if _is_dispatcher(requisition, user):
+        return True
+    return bool(
+        requisition.assigned_department_id
+        and user.is_authenticated
+        and user.department_id == requisition.assigned_department_id
+        and has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)
+    )
+
+
 class Requisition(ConcurrentTransitionMixin, models.Model):
     """Resource-confirmation requisition (需求单, R1.7): at most 3 days."""
 
@@ -128,12 +140,17 @@ class Requisition(ConcurrentTransitionMixin, models.Model):
     def dispatch(self, *, department):
         self.assigned_department = department
 
-    @transition(field=state, source=[State.RAISED, State.DISPATCHED], target=State.CONFIRMED, permission=_is_dispatcher)
+    @transition(
+        field=state, source=[State.RAISED, State.DISPATCHED], target=State.CONFIRMED, permission=_dispatcher_or_assigned
+    )
     def confirm(self, *, answer="", on_site=False):
         self.answer, self.on_site = answer, on_site
 
     @transition(
-        field=state, source=[State.RAISED, State.DISPATCHED], target=State.NO_RESOURCES, permission=_is_dispatcher
+        field=state,
+        source=[State.RAISED, State.DISPATCHED],
+        target=State.NO_RESOURCES,
+        permission=_dispatcher_or_assigned,
     )
     def refuse(self, *, answer=""):
         self.answer = answer

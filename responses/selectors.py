@@ -21,7 +21,18 @@ from django.utils import timezone
 from accounts.access import department_scope, reads_everything
 from accounts.models import Department
 
-from .models import Attachment, ContactOrder, Order, Requisition, SpecialOrder, WorkStep
+from .models import (
+    Attachment,
+    BuildDecision,
+    ContactOrder,
+    ExpansionRequest,
+    Order,
+    PhoneDispatch,
+    RecoveryEntry,
+    Requisition,
+    SpecialOrder,
+    WorkStep,
+)
 from .models import MonthReport as MonthReportSnapshot
 
 
@@ -120,6 +131,57 @@ def contact_orders_visible_to(user):
 def special_orders_visible_to(user):
     qs = SpecialOrder.objects.select_related("step", "step__department", "step__order", "requested_by")
     return department_scope(user, qs, "step__department", "step__order__front_department")
+
+
+# --- R1.11, R1.13, R1.7, R1.15, R1.16, R1.17, R1.18: work around the orders (pages and API) ---
+
+
+def phone_dispatches_visible_to(user):
+    """R1.11: the Center (and the read-all roles) see every phone dispatch; a department its own calls."""
+    qs = PhoneDispatch.objects.select_related("department", "recorded_by", "order")
+    return department_scope(user, qs, "department").order_by("-phoned_at", "-id")
+
+
+def contact_orders_for(user, box: str = ""):
+    """R1.13: "sent" (my department's), "received" (to my department), or both; earliest feedback time first."""
+    qs = contact_orders_visible_to(user)
+    if box == "sent":
+        qs = qs.filter(from_department=user.department_id)
+    elif box == "received":
+        qs = qs.filter(to_department=user.department_id)
+    return qs.order_by("feedback_due_at", "id")
+
+
+def expansion_requests_visible_to(user):
+    """R1.15: 网络监控中心 (raises), 网络管理部 (plans) and the Center see all; a front department its orders'."""
+    qs = ExpansionRequest.objects.select_related("order", "order__front_department", "order__customer", "raised_by")
+    qs = qs.order_by("-created_at", "-id")
+    if reads_everything(user) or getattr(user.department, "code", "") in ("nmc", "netmgmt"):
+        return qs if user.is_authenticated else qs.none()
+    if not user.is_authenticated or not user.department_id:
+        return qs.none()
+    return qs.filter(order__front_department=user.department_id)
+
+
+def recovery_entries_visible_to(user):
+    """R1.16: the recovery ledger: the Center sees all; a department the entries of orders it works or raised."""
+    qs = RecoveryEntry.objects.select_related("order", "order__front_department").order_by("-recovered_at", "-id")
+    if reads_everything(user):
+        return qs
+    if not user.is_authenticated or not user.department_id:
+        return qs.none()
+    has_step = Exists(WorkStep.objects.filter(order=OuterRef("order_id"), department=user.department_id))
+    return qs.filter(Q(order__front_department=user.department_id) | has_step)
+
+
+def build_decisions_visible_to(user):
+    """R1.18: the raising department, 网络建设部 (estimates), 市场拓展部 (decides) and the Center."""
+    qs = BuildDecision.objects.select_related("created_by", "created_by__department", "decided_by").order_by("-id")
+    if reads_everything(user) or getattr(user.department, "code", "") in ("netbuild", "market"):
+        return qs if user.is_authenticated else qs.none()
+    if not user.is_authenticated or not user.department_id:
+        return qs.none()
+    return qs.filter(created_by__department=user.department_id)
 
 
 def handover_evidence_missing(order: Order) -> list[str]:

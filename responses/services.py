@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in, is_center
+from accounts.access import has_role_in, is_center, is_read_only
 from accounts.models import Department
 from accounts.roles import Role
 from billing import services as billing
@@ -681,22 +681,41 @@ def requisition_answer(*, requisition: Requisition, by, available: bool, answer:
 def phone_dispatch_record(*, by, department, phoned_at, caller: str, summary: str) -> PhoneDispatch:
     if not (is_center(by) and has_role_in(by, [Role.DISPATCHER], None)):
         raise TransitionForbidden(_("Only the Center records phone dispatches."))
+    errors = {}
+    if department is None or department.side != Department.Side.FRONT:
+        # The calling department backfills the order, and only front departments raise orders.
+        errors["department"] = _("Choose the front-office department that phoned.")
+    if phoned_at is None:
+        errors["phoned_at"] = _("This field is required.")
+    elif phoned_at > timezone.now() + timedelta(minutes=5):
+        errors["phoned_at"] = _("The phone time cannot be in the future.")
+    if not (caller or "").strip():
+        errors["caller"] = _("This field is required.")
+    if not (summary or "").strip():
+        errors["summary"] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
     return PhoneDispatch.objects.create(
         department=department, phoned_at=phoned_at, caller=caller, summary=summary, recorded_by=by
     )
 
 
 @transaction.atomic
-def order_backfill(*, phone_dispatch: PhoneDispatch, by, data: dict, at=None) -> Order:
-    """R1.11: the phoned-in order is backfilled; its clock starts at the phone time."""
+def order_backfill(*, phone_dispatch: PhoneDispatch, by, data: dict, at=None, attachment=None, equipment=None) -> Order:
+    """R1.11: the phoned-in order is backfilled; its clock starts at the phone time.
+
+    ``attachment`` (an uploaded file) is added before submission, for types that need one (R1.1).
+    """
     pd = PhoneDispatch.objects.select_for_update().get(pk=phone_dispatch.pk)
     if pd.order_id:
         raise TransitionConflict(_("This phone dispatch was already backfilled."))
     if by.department_id != pd.department_id:
         raise TransitionForbidden(_("Only the calling department backfills its order."))
-    order = order_create(by=by, data=data | {"is_emergency": data.get("is_emergency", True)})
+    order = order_create(by=by, data=data | {"is_emergency": data.get("is_emergency", True)}, equipment=equipment)
     Order.objects.filter(pk=order.pk).update(phoned_at=pd.phoned_at)
     order.refresh_from_db()
+    if attachment is not None:
+        attachment_add(order=order, by=by, file=attachment)
     order = order_submit(order=order, by=by, at=at)
     pd.order = order
     pd.save(update_fields=["order"])
@@ -710,6 +729,10 @@ def order_backfill(*, phone_dispatch: PhoneDispatch, by, data: dict, at=None) ->
 def contact_order_create(*, by, to_department, subject, body, feedback_due_at) -> ContactOrder:
     if not by.department_id:
         raise TransitionForbidden(_("You have no department."))
+    if is_read_only(by):
+        raise TransitionForbidden(_("You may not do this."))
+    if to_department is not None and to_department.pk == by.department_id:
+        raise ValidationError({"to_department": _("Choose another department than your own.")})
     if feedback_due_at <= timezone.now():
         raise ValidationError({"feedback_due_at": _("The requested feedback time must be in the future.")})
     contact = ContactOrder.objects.create(
@@ -784,6 +807,8 @@ def expansion_request_raise(*, order: Order, by, reason: str) -> ExpansionReques
         raise TransitionForbidden(_("Only 网络监控中心 raises expansion requests."))
     if not order.business_type.is_expansion:
         raise ValidationError({"order": _("This is not a capacity-expansion order.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("This field is required.")})
     req = ExpansionRequest.objects.create(order=order, reason=reason, raised_by=by)
     sla.audit_record(subject=order, actor=by, transition="expansion_request", comment=reason)
     netmgmt = Department.objects.get(code="netmgmt")
@@ -798,9 +823,25 @@ def _in_department(by, code):
 
 @transaction.atomic
 def expansion_request_plan(*, request: ExpansionRequest, by, plan: str) -> ExpansionRequest:
-    _in_department(by, "netmgmt")
+    _in_department(by, "netmgmt")  # R1.15: only 网络管理部 plans an expansion
+    if not (plan or "").strip():
+        raise ValidationError({"plan": _("This field is required.")})
     req = _apply(request, "plan_it", by=by, plan=plan)
     return _apply(req, "file", by=by, comment=_("Filed with the Center"))
+
+
+# R1.16: equipment is recovered while the decommission is worked or once it is completed, not after archiving.
+RECOVERY_ORDER_STATES = (
+    Order.State.IN_PROGRESS,
+    Order.State.COMPLETED,
+    Order.State.CONFIRMED,
+    Order.State.AUTO_CONFIRMED,
+)
+
+
+def _require_center_dispatcher(by, message) -> None:
+    if not (is_center(by) and has_role_in(by, [Role.DISPATCHER], None)):
+        raise TransitionForbidden(message)
 
 
 @transaction.atomic
@@ -813,6 +854,11 @@ def recovery_record(*, order: Order, by, **fields) -> RecoveryEntry:
         and order.steps.filter(department=by.department).exists()
     ):
         raise TransitionForbidden(_("You may not do this."))
+    current = Order.objects.select_for_update().get(pk=order.pk)  # the state as it is now, not as passed in
+    if current.state not in RECOVERY_ORDER_STATES:
+        raise TransitionConflict(
+            _("This cannot be done now: the record is “%(state)s”.") % {"state": current.get_state_display()}
+        )
     entry = RecoveryEntry(order=order, **fields)
     entry.full_clean()
     entry.save()
@@ -823,8 +869,7 @@ def recovery_record(*, order: Order, by, **fields) -> RecoveryEntry:
 @transaction.atomic
 def recovery_check_quarter(*, by, year: int, quarter: int) -> int:
     """R1.16: the Center checks the ledger quarterly."""
-    if not is_center(by):
-        raise TransitionForbidden(_("Only the Center checks the recovery ledger."))
+    _require_center_dispatcher(by, _("Only the Center checks the recovery ledger."))
     start, _end = _month_bounds(year, 3 * quarter - 2)
     end = _month_bounds(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1)[0]
     return RecoveryEntry.objects.filter(recovered_at__gte=start, recovered_at__lt=end, checked_at__isnull=True).update(
@@ -833,9 +878,26 @@ def recovery_check_quarter(*, by, year: int, quarter: int) -> int:
 
 
 @transaction.atomic
+def recovery_entry_check(*, entry: RecoveryEntry, by, at=None) -> RecoveryEntry:
+    """R1.16: the Center ticks one ledger entry as checked (once: a second check is a conflict)."""
+    _require_center_dispatcher(by, _("Only the Center checks the recovery ledger."))
+    at = _now(at)
+    if not RecoveryEntry.objects.filter(pk=entry.pk, checked_at__isnull=True).update(checked_at=at):
+        raise TransitionConflict(_("This ledger entry was already checked."))
+    sla.audit_record(subject=entry.order, actor=by, transition="recovery_check", comment=entry.equipment_name)
+    entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
 def build_decision_raise(*, by, kind, site, expected_demand, buildings, competition) -> BuildDecision:
     """R1.18: expected demand, buildings and competition are required."""
-    if not by.department_id or by.department.side != Department.Side.FRONT:
+    # R1.18: the front department (its order admin or director) states demand, buildings and competition.
+    if not (
+        by.department_id
+        and by.department.side == Department.Side.FRONT
+        and has_role_in(by, [Role.FRONT_ADMIN, Role.LEADER], None)
+    ):
         raise TransitionForbidden(_("You may not do this."))
     decision = BuildDecision(
         kind=kind,
@@ -847,16 +909,22 @@ def build_decision_raise(*, by, kind, site, expected_demand, buildings, competit
     )
     decision.full_clean(exclude=["created_by", "cost_estimate", "state"])
     decision.save()
+    sla.audit_record(subject=decision, actor=by, transition="raise", to_state=decision.state)
     return decision
 
 
 @transaction.atomic
 def build_decision_estimate(*, decision: BuildDecision, by, cost) -> BuildDecision:
+    """R1.18: 网络建设部 estimates the cost."""
+    _in_department(by, "netbuild")
+    if cost is None or cost <= 0:
+        raise ValidationError({"cost": _("Enter a cost greater than zero.")})
     return _apply(decision, "estimate", by=by, cost=cost)
 
 
 @transaction.atomic
 def build_decision_decide(*, decision: BuildDecision, by, approve: bool) -> BuildDecision:
+    """R1.18: 市场拓展部's director decides and signs (the transition's permission checks it)."""
     return _apply(decision, "approve" if approve else "reject", by=by, actor=by)
 
 

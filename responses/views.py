@@ -8,9 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -20,11 +21,37 @@ from django.views.decorators.http import require_POST
 from accounts.access import has_role_in, is_center, is_read_only, reads_everything
 from accounts.models import Department
 from accounts.roles import Role
+from sla.calendars import WorkingCalendar
 from sla.models import AuditEntry
 from sla.selectors import deadlines_of
 
 from . import selectors, services
-from .models import Attachment, BusinessType, Order, SpecialOrder, WorkStep
+from .forms import (
+    BuildDecisionForm,
+    ContactOrderForm,
+    CostForm,
+    ExpansionPlanForm,
+    ExpansionRaiseForm,
+    PhoneDispatchForm,
+    QuarterForm,
+    RecoveryEntryForm,
+    ReplyForm,
+    RequisitionAnswerForm,
+    RequisitionForm,
+)
+from .models import (
+    Attachment,
+    BuildDecision,
+    BusinessType,
+    ContactOrder,
+    ExpansionRequest,
+    Order,
+    PhoneDispatch,
+    RecoveryEntry,
+    Requisition,
+    SpecialOrder,
+    WorkStep,
+)
 
 PAGE_SIZE = 50
 
@@ -313,6 +340,433 @@ def special_action(request, pk, name):
     if _run(request, fn, special=special):
         messages.success(request, _("Action carried out."))
     return redirect("responses:detail", pk=special.step.order_id)
+
+
+# === Work around the orders (pages): R1.11 phone dispatch, R1.13 contact orders, R1.7 requisitions, ===
+# === R1.18 build decisions, R1.15 expansion requests, R1.16 recovery ledger, R1.17 unused circuits. ===
+
+
+def _page_of(request, qs):
+    """A page of ``qs`` and the query string without ``page`` (so the pager keeps the filters)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+
+
+def _form_call(form, fn, **kwargs):
+    """Run a service for a page form; its validation errors are shown on the form (in Chinese)."""
+    try:
+        return fn(**kwargs)
+    except ValidationError as exc:
+        for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+def _run_call(http_request, fn, /, **kwargs) -> bool:
+    """Like ``_run`` for services taking a ``request=`` keyword (expansion requests)."""
+    try:
+        fn(**kwargs)
+    except ValidationError as exc:
+        for errors in getattr(exc, "message_dict", {"": exc.messages}).values():
+            for error in errors:
+                messages.error(http_request, error)
+        return False
+    messages.success(http_request, _("Action carried out."))
+    return True
+
+
+def _visible_or_403(qs, model, pk):
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        if model.objects.filter(pk=pk).exists():
+            raise PermissionDenied
+        raise Http404
+    return obj
+
+
+def _may_dispatch(user) -> bool:
+    return not is_read_only(user) and is_center(user) and has_role_in(user, [Role.DISPATCHER], None)
+
+
+def _in_back_department(user, code) -> bool:
+    return getattr(user.department, "code", "") == code and has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)
+
+
+# --- R1.11 phone dispatch and backfill ---------------------------------------------------
+
+
+@login_required
+def phone_dispatches(request):
+    """R1.11: the Center records night / rest-day phone dispatches; the calling department backfills them
+    by the next working day."""
+    user = request.user
+    may_record = _may_dispatch(user)
+    form = PhoneDispatchForm(request.POST or None) if may_record else None
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        if form.is_valid():
+            pd = _form_call(form, services.phone_dispatch_record, by=user, **form.cleaned_data)
+            if pd is not None:
+                messages.success(request, _("Phone dispatch recorded; the department backfills the order."))
+                return redirect("responses:phone-list")
+    qs = selectors.phone_dispatches_visible_to(user)
+    if request.GET.get("pending") == "1":
+        qs = qs.filter(order__isnull=True)
+    page, query = _page_of(request, qs)
+    calendar = WorkingCalendar()
+    today = timezone.localdate()
+    for pd in page:
+        pd.backfill_by = calendar.next_workday(timezone.localtime(pd.phoned_at).date())
+        pd.backfill_late = pd.order_id is None and today > pd.backfill_by
+    context = {
+        "page": page,
+        "query": query,
+        "form": form,
+        "backfill_department_id": user.department_id if has_role_in(user, [Role.FRONT_ADMIN], None) else None,
+    }
+    return render(request, "responses/phone_list.html", context)
+
+
+@login_required
+def phone_backfill(request, pk):
+    """R1.11: the new-order form pre-filled from the phone dispatch; the order's clock starts at the phone time."""
+    user = request.user
+    pd = _visible_or_403(selectors.phone_dispatches_visible_to(user), PhoneDispatch, pk)
+    if not has_role_in(user, [Role.FRONT_ADMIN], pd.department):
+        raise PermissionDenied
+    if pd.order_id and request.method != "POST":
+        messages.info(request, _("This phone dispatch was already backfilled."))
+        return redirect("responses:detail", pk=pd.order_id)
+    initial = {"description": pd.summary, "is_emergency": True, "contact_person": pd.caller}
+    form = OrderForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.ORDER_FIELDS}
+        order = _form_call(
+            form,
+            services.order_backfill,
+            phone_dispatch=pd,
+            by=user,
+            data=data,
+            attachment=form.cleaned_data.get("attachment"),
+        )
+        if order is not None:
+            messages.success(request, _("Order %(n)s backfilled.") % {"n": order.number})
+            return redirect("responses:detail", pk=order.pk)
+    return render(request, "responses/backfill_form.html", {"form": form, "pd": pd})
+
+
+# --- R1.13 work contact orders -----------------------------------------------------------
+
+
+@login_required
+def contact_orders(request):
+    """R1.13: my department's contact orders, sent or received; late ones marked."""
+    user = request.user
+    box = request.GET.get("box") if request.GET.get("box") in ("sent", "received") else ""
+    qs = selectors.contact_orders_for(user, box)
+    now = timezone.now()
+    if request.GET.get("late") == "1":
+        qs = qs.filter(
+            Q(state=ContactOrder.State.OPEN, feedback_due_at__lt=now)
+            | Q(state=ContactOrder.State.ANSWERED, answered_at__gt=F("feedback_due_at"))
+        )
+    page, query = _page_of(request, qs)
+    context = {
+        "page": page,
+        "query": query,
+        "box": box,
+        "now": now,
+        "may_write": bool(user.department_id) and not is_read_only(user),
+        "reply_form": ReplyForm(),
+    }
+    return render(request, "responses/contact_list.html", context)
+
+
+@login_required
+def contact_new(request):
+    user = request.user
+    if not user.department_id or is_read_only(user):
+        raise PermissionDenied
+    form = ContactOrderForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        contact = _form_call(form, services.contact_order_create, by=user, **form.cleaned_data)
+        if contact is not None:
+            messages.success(request, _("Contact order sent."))
+            return redirect(f"{reverse('responses:contact-list')}?box=sent")
+    return render(request, "responses/contact_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def contact_answer(request, pk):
+    contact = _visible_or_403(selectors.contact_orders_visible_to(request.user), ContactOrder, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a reply."))
+    elif _run(request, services.contact_order_answer, contact=contact, reply=form.cleaned_data["reply"]):
+        messages.success(request, _("Action carried out."))
+    return redirect(f"{reverse('responses:contact-list')}?box=received")
+
+
+# --- R1.7 resource-confirmation requisitions -----------------------------------------------
+
+
+@login_required
+def requisitions(request):
+    """R1.7: the front department raises; the Center dispatches by resource type or answers; the
+    department confirms or answers "no resources"; at most 3 days."""
+    user = request.user
+    may_raise = (
+        has_role_in(user, [Role.FRONT_ADMIN], None)
+        and user.department_id is not None
+        and user.department.side == Department.Side.FRONT
+    )
+    form = RequisitionForm(request.POST or None) if may_raise else None
+    if request.method == "POST":
+        if not may_raise:
+            raise PermissionDenied
+        if form.is_valid():
+            req = _form_call(form, services.requisition_raise, by=user, **form.cleaned_data)
+            if req is not None:
+                messages.success(request, _("Requisition %(pk)s raised.") % {"pk": req.pk})
+                return redirect("responses:requisition-list")
+    qs = selectors.requisitions_visible_to(user).order_by("-created_at", "-id")
+    state = request.GET.get("state")
+    if state:
+        qs = qs.filter(state=state)
+    page, query = _page_of(request, qs)
+    context = {
+        "page": page,
+        "query": query,
+        "form": form,
+        "states": Requisition.State.choices,
+        "state": state,
+        "now": timezone.now(),
+        "is_dispatcher": _may_dispatch(user),
+        "answer_department_id": None if is_read_only(user) else user.department_id,
+        "answer_form": RequisitionAnswerForm(),
+    }
+    return render(request, "responses/requisition_list.html", context)
+
+
+@require_POST
+@login_required
+def requisition_action(request, pk, name):
+    req = _visible_or_403(selectors.requisitions_visible_to(request.user), Requisition, pk)
+    if name == "dispatch":
+        ok = _run(request, services.requisition_dispatch, requisition=req)
+    elif name == "answer":
+        form = RequisitionAnswerForm(request.POST)
+        if form.is_valid():
+            ok = _run(request, services.requisition_answer, requisition=req, **form.cleaned_data)
+        else:
+            ok = False
+            messages.error(request, _("Say whether resources are available."))
+    else:
+        raise Http404
+    if ok:
+        messages.success(request, _("Action carried out."))
+    return redirect("responses:requisition-list")
+
+
+# --- R1.18 build decisions ----------------------------------------------------------------
+
+
+@login_required
+def build_decisions(request):
+    """R1.18: the front department states demand, buildings and competition; 网络建设部 estimates;
+    市场拓展部's director decides."""
+    user = request.user
+    may_raise = (
+        user.department_id is not None
+        and user.department.side == Department.Side.FRONT
+        and has_role_in(user, [Role.FRONT_ADMIN, Role.LEADER], None)
+    )
+    form = BuildDecisionForm(request.POST or None) if may_raise else None
+    if request.method == "POST":
+        if not may_raise:
+            raise PermissionDenied
+        if form.is_valid():
+            decision = _form_call(form, services.build_decision_raise, by=user, **form.cleaned_data)
+            if decision is not None:
+                messages.success(request, _("Build request raised."))
+                return redirect("responses:build-list")
+    page, query = _page_of(request, selectors.build_decisions_visible_to(user))
+    context = {
+        "page": page,
+        "query": query,
+        "form": form,
+        "may_estimate": _in_back_department(user, "netbuild"),
+        "may_decide": getattr(user.department, "code", "") == "market" and has_role_in(user, [Role.LEADER], None),
+        "cost_form": CostForm(),
+    }
+    return render(request, "responses/build_list.html", context)
+
+
+@require_POST
+@login_required
+def build_action(request, pk, name):
+    decision = _visible_or_403(selectors.build_decisions_visible_to(request.user), BuildDecision, pk)
+    if name == "estimate":
+        form = CostForm(request.POST)
+        if form.is_valid():
+            ok = _run(request, services.build_decision_estimate, decision=decision, cost=form.cleaned_data["cost"])
+        else:
+            ok = False
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    elif name in ("approve", "reject"):
+        ok = _run(request, services.build_decision_decide, decision=decision, approve=name == "approve")
+    else:
+        raise Http404
+    if ok:
+        messages.success(request, _("Action carried out."))
+    return redirect("responses:build-list")
+
+
+# --- R1.15 expansion requests -------------------------------------------------------------
+
+
+@login_required
+def expansion_requests(request):
+    """R1.15: requests from 网络监控中心 that 网络管理部 plans and files with the Center."""
+    user = request.user
+    qs = selectors.expansion_requests_visible_to(user)
+    state = request.GET.get("state")
+    if state:
+        qs = qs.filter(state=state)
+    page, query = _page_of(request, qs)
+    context = {
+        "page": page,
+        "query": query,
+        "states": ExpansionRequest.State.choices,
+        "state": state,
+        "may_plan": _in_back_department(user, "netmgmt"),
+        "plan_form": ExpansionPlanForm(),
+    }
+    return render(request, "responses/expansion_list.html", context)
+
+
+@login_required
+def expansion_raise(request, pk):
+    """R1.15: 网络监控中心 cannot allocate an expansion order's capacity: a request to 网络管理部."""
+    user = request.user
+    order = _order_or_403(user, pk)
+    if not _in_back_department(user, "nmc"):
+        raise PermissionDenied
+    form = ExpansionRaiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        req = _form_call(form, services.expansion_request_raise, order=order, by=user, **form.cleaned_data)
+        if req is not None:
+            messages.success(request, _("Expansion request sent to 网络管理部."))
+            return redirect("responses:detail", pk=order.pk)
+    return render(request, "responses/expansion_form.html", {"form": form, "order": order})
+
+
+@require_POST
+@login_required
+def expansion_plan(request, pk):
+    req = _visible_or_403(selectors.expansion_requests_visible_to(request.user), ExpansionRequest, pk)
+    form = ExpansionPlanForm(request.POST)
+    if form.is_valid():
+        _run_call(
+            request, services.expansion_request_plan, request=req, by=request.user, plan=form.cleaned_data["plan"]
+        )
+    else:
+        if not _in_back_department(request.user, "netmgmt"):
+            raise PermissionDenied
+        messages.error(request, _("Enter the plan."))
+    return redirect("responses:expansion-list")
+
+
+# --- R1.16 decommission recovery ledger ---------------------------------------------------
+
+
+@login_required
+def recovery_ledger(request):
+    """R1.16: the recovery ledger; the Center checks it quarterly (all of a quarter, or entry by entry)."""
+    user = request.user
+    may_check = _may_dispatch(user)
+    quarter_form = QuarterForm(request.POST or None, initial=_this_quarter()) if may_check else None
+    if request.method == "POST":
+        if not may_check:
+            raise PermissionDenied
+        if quarter_form.is_valid():
+            n = services.recovery_check_quarter(by=user, **quarter_form.cleaned_data)
+            messages.success(request, _("%(n)s ledger entries checked.") % {"n": n})
+            return redirect("responses:recovery-list")
+    qs = selectors.recovery_entries_visible_to(user)
+    checked = request.GET.get("checked")
+    if checked in ("0", "1"):
+        qs = qs.filter(checked_at__isnull=checked == "0")
+    page, query = _page_of(request, qs)
+    return render(
+        request,
+        "responses/recovery_list.html",
+        {"page": page, "query": query, "quarter_form": quarter_form, "may_check": may_check, "checked": checked},
+    )
+
+
+def _this_quarter() -> dict:
+    today = timezone.localdate()
+    return {"year": today.year, "quarter": (today.month - 1) // 3 + 1}
+
+
+@login_required
+def recovery_record(request, pk):
+    """R1.16: the department working a decommission records what it recovered."""
+    user = request.user
+    order = _order_or_403(user, pk)
+    if not (
+        has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)
+        and any(step.department_id == user.department_id for step in order.steps.all())
+    ):
+        raise PermissionDenied
+    form = RecoveryEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = _form_call(form, services.recovery_record, order=order, by=user, **form.cleaned_data)
+        if entry is not None:
+            messages.success(request, _("Recorded in the recovery ledger."))
+            return redirect("responses:detail", pk=order.pk)
+    return render(request, "responses/recovery_form.html", {"form": form, "order": order})
+
+
+@require_POST
+@login_required
+def recovery_check(request, pk):
+    entry = _visible_or_403(selectors.recovery_entries_visible_to(request.user), RecoveryEntry, pk)
+    if _run(request, services.recovery_entry_check, entry=entry):
+        messages.success(request, _("Action carried out."))
+    return redirect("responses:recovery-list")
+
+
+# --- R1.17 unused circuits ----------------------------------------------------------------
+
+
+@login_required
+def unused_circuits(request):
+    """R1.17: circuits unused three months or more after opening, by the department that raised them."""
+    if not reads_everything(request.user):
+        raise PermissionDenied
+    qs = selectors.unused_circuits()
+    department = request.GET.get("department")
+    if department:
+        qs = qs.filter(front_department__code=department)
+    page, query = _page_of(request, qs)
+    context = {
+        "page": page,
+        "query": query,
+        "department": department,
+        "departments": Department.objects.filter(side=Department.Side.FRONT).order_by("code"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "responses/unused_circuits.html", context)
+
+
+# === end of the work-around-the-orders pages ===
 
 
 @login_required

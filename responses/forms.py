@@ -1,0 +1,111 @@
+"""Page forms for the work around the orders: phone dispatch (R1.11), contact orders (R1.13),
+requisitions (R1.7), expansion requests (R1.15), the recovery ledger (R1.16) and build decisions
+(R1.18). They only check the shape of the input; the services decide the rules."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from billing.models import Customer
+
+from .models import BuildDecision, ContactOrder, PhoneDispatch, RecoveryEntry, Requisition
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PhoneDispatchForm(forms.ModelForm):
+    """R1.11: the Center records a night / rest-day phone dispatch."""
+
+    class Meta:
+        model = PhoneDispatch
+        fields = ["department", "phoned_at", "caller", "summary"]
+        widgets = {"phoned_at": DATETIME_WIDGET, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(side=Department.Side.FRONT).order_by("code")
+        self.fields["phoned_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        if not self.is_bound:
+            self.initial.setdefault("phoned_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class ContactOrderForm(forms.ModelForm):
+    """R1.13: a work contact order to another department, due at the requested feedback time."""
+
+    class Meta:
+        model = ContactOrder
+        fields = ["to_department", "subject", "body", "feedback_due_at"]
+        widgets = {"feedback_due_at": DATETIME_WIDGET, "body": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.order_by("side", "code")
+        if user is not None and user.department_id:
+            departments = departments.exclude(pk=user.department_id)
+        self.fields["to_department"].queryset = departments
+        self.fields["feedback_due_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("reply"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequisitionForm(forms.ModelForm):
+    """R1.7: the front department raises a resource-confirmation requisition."""
+
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.order_by("name"))
+
+    class Meta:
+        model = Requisition
+        fields = ["customer", "resource_type", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RequisitionAnswerForm(forms.Form):
+    available = forms.TypedChoiceField(
+        label=_("resources"),
+        choices=[("1", _("Resources available")), ("0", _("No resources"))],
+        coerce=lambda v: v == "1",
+    )
+    answer = forms.CharField(label=_("answer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    on_site = forms.BooleanField(label=_("confirmed on site"), required=False)
+
+
+class ExpansionRaiseForm(forms.Form):
+    reason = forms.CharField(label=_("why it cannot be allocated"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExpansionPlanForm(forms.Form):
+    plan = forms.CharField(label=_("plan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecoveryEntryForm(forms.ModelForm):
+    """R1.16: time, person, equipment name, model, quantity, condition, intended use."""
+
+    class Meta:
+        model = RecoveryEntry
+        fields = ["recovered_at", "person", "equipment_name", "model", "quantity", "condition", "intended_use"]
+        widgets = {"recovered_at": DATETIME_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recovered_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class QuarterForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("quarter"), choices=[(q, q) for q in range(1, 5)], coerce=int)
+
+
+class BuildDecisionForm(forms.ModelForm):
+    """R1.18: expected demand, buildings and competition."""
+
+    class Meta:
+        model = BuildDecision
+        fields = ["kind", "site", "expected_demand", "buildings", "competition"]
+        widgets = {"competition": forms.Textarea(attrs={"rows": 2})}
+
+
+class CostForm(forms.Form):
+    cost = forms.DecimalField(label=_("cost estimate (CNY)"), max_digits=14, decimal_places=2, min_value=0)
