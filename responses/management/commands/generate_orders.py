@@ -581,7 +581,8 @@ def _deadlines_in_sql(*, now, stdout=None) -> int:
             for index in indexes:
                 editor.add_index(Deadline, index)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE sla_deadline")
+        # VACUUM sets the visibility map, so the dashboard's covering indexes answer without the heap.
+        cursor.execute("ANALYZE sla_deadline" if connection.in_atomic_block else "VACUUM ANALYZE sla_deadline")
     if stdout:
         stdout.write(f"  {created} deadlines inserted ({time.monotonic() - started:.1f}s)")
     return created
