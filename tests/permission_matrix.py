@@ -19,6 +19,8 @@ see the object but not act on it (or lacks the role), 404 when the object is out
 scope. 409 never appears: objects are made in the state the action needs.
 """
 
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -197,6 +199,7 @@ class Call:
     obj: object = None
     body: dict = field(default_factory=dict)
     listed: object = None
+    format: str = "json"
 
 
 def api_request(api, basename, action, call: Call):
@@ -206,13 +209,13 @@ def api_request(api, basename, action, call: Call):
     if action == "retrieve":
         return api.get(f"{base}{call.obj.pk}/")
     if action == "create":
-        return api.post(base, call.body, format="json")
+        return api.post(base, call.body, format=call.format)
     assert extra is not None, (basename, action)
     method = next(iter(extra.mapping))
     path = f"{base}{call.obj.pk}/{extra.url_path}/" if extra.detail else f"{base}{extra.url_path}/"
     if method == "get":
         return api.get(path, call.body)
-    return getattr(api, method)(path, call.body, format="json")
+    return getattr(api, method)(path, call.body, format=call.format)
 
 
 def page_request(client, name, action, target):
@@ -224,14 +227,15 @@ def page_request(client, name, action, target):
     return client.post(url, body or {})
 
 
-def _listed_ids(api, response):
-    """The ids of every page of a list answer."""
+def _listed(api, response, pk):
+    """Whether ``pk`` is on any page of a list answer (stops at the first page that has it)."""
     data = response.json()
-    ids = {item["id"] for item in data["results"]}
-    while data.get("next"):
+    while True:
+        if any(item["id"] == pk for item in data["results"]):
+            return True
+        if not data.get("next"):
+            return False
         data = api.get(data["next"]).json()
-        ids |= {item["id"] for item in data["results"]}
-    return ids
 
 
 def run_matrix(
@@ -250,34 +254,46 @@ def run_matrix(
 
     ``prepare_api(world, basename, action, dept, user, which) → Call``;
     ``prepare_page(world, name, action, dept, user, which) → (url args or url, body)``;
-    ``actor(world, role, which) → user`` (default: the role's HOME user); ``dept`` is the acting
-    user's department for "own", OTHER for "other".
+    ``actor(world, role, which, key) → user`` (default: the role's HOME user; ``key`` is the row's
+    key); ``dept`` is the acting user's department for "own", OTHER for "other".
+    With ``PERMISSION_MATRIX_DUMP=<path>`` the answers given are written to ``<path>.<app>.json``.
     """
-    cells, failures = 0, []
+    cells, failures, actual = 0, [], {}
     api = APIClient()
-    logged_in = None
+    state = {"user": None, "page_user": None}
+
+    def who(role, which, key):
+        if role == ANON:
+            return None
+        if actor is not None:
+            return actor(world, role, which, key)
+        return world.users[role]
+
+    def authenticate(user, page):
+        # force_login writes a session: only when the page user changes.
+        slot = "page_user" if page else "user"
+        if user is not None and user == state[slot]:
+            return
+        if page:
+            client.logout() if user is None else client.force_login(User.objects.get(pk=user.pk))
+        else:
+            api.force_authenticate(None if user is None else User.objects.get(pk=user.pk))
+        state[slot] = user
+
     for role in [*ROLES, ANON]:
         for which in ("own", "other"):
-            if role == ANON:
-                user = None
-            elif actor is not None:
-                user = actor(world, role, which)
-            else:
-                user = world.users[role]
-            if user != logged_in or user is None:
-                if user is None:
-                    api.force_authenticate(None)
-                    client.logout()
-                else:
-                    fresh = User.objects.get(pk=user.pk)
-                    api.force_authenticate(fresh)
-                    client.force_login(fresh)
-                logged_in = user
-            dept = (user.department.code if user is not None else HOME.get(role, "center")) if which == "own" else OTHER
             for (basename, action), table_row in api_table.items():
+                user = who(role, which, (basename, action))
+                authenticate(user, page=False)
+                dept = (
+                    (user.department.code if user is not None else HOME.get(role, "center"))
+                    if which == "own"
+                    else OTHER
+                )
                 want = expected(table_row, role, which)
                 call = prepare_api(world, basename, action, dept, user, which)
                 response = api_request(api, basename, action, call)
+                actual.setdefault(f"API {basename}.{action}", {}).setdefault(role, {})[which] = response.status_code
                 cells += 1
                 if response.status_code != want:
                     detail = getattr(response, "data", None) if response.status_code in (400, 409) else ""
@@ -286,20 +302,30 @@ def run_matrix(
                     )
                 elif action == "list" and want == 200 and call.listed is not None:
                     # A list shows exactly what retrieve would.
-                    ids = _listed_ids(api, response)
+                    listed = _listed(api, response, call.listed.pk)
                     visible = expected(api_table[(basename, "retrieve")], role, which) == 200
-                    if (call.listed.pk in ids) != visible:
-                        failures.append(
-                            f"API {basename}.list {role} {which}: listed={call.listed.pk in ids}, visible={visible}"
-                        )
+                    if listed != visible:
+                        failures.append(f"API {basename}.list {role} {which}: listed={listed}, visible={visible}")
             for (name, action), table_row in page_table.items():
+                user = who(role, which, (name, action))
+                authenticate(user, page=True)
+                dept = (
+                    (user.department.code if user is not None else HOME.get(role, "center"))
+                    if which == "own"
+                    else OTHER
+                )
                 want = expected(table_row, role, which)
                 response = page_request(client, name, action, prepare_page(world, name, action, dept, user, which))
+                actual.setdefault(f"PAGE {name}.{action}", {}).setdefault(role, {})[which] = response.status_code
                 cells += 1
                 if response.status_code != want:
                     failures.append(f"PAGE {name}.{action} {role} {which}: {response.status_code} != {want}")
                 elif role == ANON and want == LOGIN and "/login/" not in response["Location"]:
                     failures.append(f"PAGE {name}.{action} anonymous not sent to log in: {response['Location']}")
+    if os.environ.get("PERMISSION_MATRIX_DUMP"):
+        # Developer aid: the answers actually given, to compare with a new table.
+        with open(f"{os.environ['PERMISSION_MATRIX_DUMP']}.{app}.json", "w") as out:
+            json.dump(actual, out, indent=1, ensure_ascii=False)
     size = f"{len(ROLES) + 1} roles × ({len(api_table)} API + {len(page_table)} page actions) × 2 departments"
     line = f"\npermission matrix {app}: {size} = {cells} cells"
     if capsys is not None:

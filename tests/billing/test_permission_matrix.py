@@ -224,7 +224,7 @@ def prepare_page(world, name, action, dept, user, which):
     raise AssertionError(name)
 
 
-def actor(world, role, which):
+def actor(world, role, which, key):
     """The role held in IT Management ("own") or in another department ("other")."""
     return world.user(role, "it" if which == "own" else OTHER)
 
