@@ -110,7 +110,7 @@ def escalation_notifications_of(ticket: FaultTicket):
 
 def problems_visible_to(user):
     qs = Problem.objects.select_related("department", "created_by").annotate(ticket_count=Count("tickets"))
-    return department_scope(user, qs, "department", "tickets__handling_department")
+    return department_scope(user, qs, "department", "tickets__handling_department").order_by("-created_at", "-id")
 
 
 def events_visible_to(user):
