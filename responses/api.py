@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -625,6 +625,15 @@ class RequisitionViewSet(
         return self.act(services.requisition_answer, **data.validated_data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "box", str, enum=["sent", "received"], description="R1.13: my department's sent or received ones"
+            )
+        ]
+    )
+)
 class ContactOrderViewSet(
     ScopedObjectMixin,
     NowContextMixin,

@@ -695,9 +695,17 @@ def phone_dispatch_record(*, by, department, phoned_at, caller: str, summary: st
         errors["summary"] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
-    return PhoneDispatch.objects.create(
+    pd = PhoneDispatch.objects.create(
         department=department, phoned_at=phoned_at, caller=caller, summary=summary, recorded_by=by
     )
+    # The calling department's order admins backfill the order (by the next working day).
+    sla.notify(
+        users=list(department.members.filter(groups__name=Role.FRONT_ADMIN.value)),
+        subject=_("Phone dispatch of %(time)s: backfill the order")
+        % {"time": timezone.localtime(phoned_at).strftime("%Y-%m-%d %H:%M")},
+        body=summary,
+    )
+    return pd
 
 
 @transaction.atomic

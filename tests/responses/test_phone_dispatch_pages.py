@@ -10,6 +10,7 @@ from django.test import Client
 
 from responses import services
 from responses.models import Order, PhoneDispatch
+from sla.models import Notification
 from sla.selectors import deadlines_of
 
 from .factories import CustomerFactory
@@ -156,3 +157,11 @@ def test_r1_11_phone_list_uses_a_fixed_number_of_queries(people, org, django_ass
     add(8)
     with django_assert_max_num_queries(first):
         assert c.get("/orders/phone/").status_code == 200
+
+
+def test_r1_11_the_calling_departments_order_admins_are_told_to_backfill(people, org):
+    record(people, org)
+    notes = Notification.objects.filter(recipient=people["zq_admin"], channel="inapp")
+    assert notes.count() == 1 and "补单" in notes.get().subject
+    assert not Notification.objects.filter(recipient=people["gz_admin"]).exists()
+    assert not Notification.objects.filter(recipient=people["zq_director"]).exists()
