@@ -1,4 +1,4 @@
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -23,7 +23,9 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return self.queryset
         return selectors.inbox_for(self.request.user)
 
-    @action(detail=True, methods=["post"], url_path="read")
+    # Marking one's own notice read changes no business record: auditors and viewers may too
+    # (as on the inbox page).
+    @action(detail=True, methods=["post"], url_path="read", permission_classes=[permissions.IsAuthenticated])
     def read(self, request, pk=None):
         notification = self.get_object()
         services.notification_mark_read(user=request.user, ids=[notification.pk])
