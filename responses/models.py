@@ -15,6 +15,7 @@ Transitions only change state in memory; ``responses.services`` runs them throug
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -69,6 +70,8 @@ class KeyArea(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
 
+    CACHE_KEY = "responses:key-area-names"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("key area")
@@ -76,6 +79,25 @@ class KeyArea(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every key area's name; read on each order submission, so cached for a minute (a change in
+        the admin clears this process's copy at once; other processes see it within the minute)."""
+        names = cache.get(cls.CACHE_KEY)
+        if names is None:
+            names = list(cls.objects.values_list("name", flat=True))
+            cache.set(cls.CACHE_KEY, names, 60)
+        return names
 
 
 def _dispatcher_or_assigned(requisition, user) -> bool:

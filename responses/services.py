@@ -129,7 +129,7 @@ def _key_flags(order: Order) -> None:
     order.is_key_customer = bool(order.customer.is_key)
     order.is_key_business = bool(order.business_type.is_key)
     location = order.location or ""
-    order.is_key_area = any(name in location for name in KeyArea.objects.values_list("name", flat=True))
+    order.is_key_area = any(name in location for name in KeyArea.names())
     order.key_rank = int(order.is_key_customer) + int(order.is_key_business) + int(order.is_key_area)
 
 

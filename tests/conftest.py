@@ -8,6 +8,16 @@ from sla.defaults import load_sla_defaults
 pytest_plugins = ["tests.celery_harness"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached reads (key areas, dashboard figures) must not
+    outlive the rolled-back data of an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def org(db):
     """The departments of SPEC §0, the role groups and the default limits."""

@@ -543,3 +543,15 @@ def test_two_actors_on_one_order_one_wins_the_other_gets_a_conflict(people, cat)
     with pytest.raises(TransitionConflict):
         services.order_accept(order=stale, by=people["dispatcher"])
     assert Order.objects.get(pk=order.pk).state == Order.State.ACCEPTED
+
+
+def test_r1_21_a_key_area_added_in_the_admin_flags_the_next_order_at_once(people, cat):
+    """KeyArea.names() is cached; saving or deleting a key area clears the cache."""
+    from responses.models import KeyArea
+
+    zq = people["zq_admin"]
+    assert not make_order(zq, cat["phone"], location="新城开发区 1 号").is_key_area
+    area = KeyArea.objects.create(name="新城开发区")
+    assert make_order(zq, cat["phone"], location="新城开发区 2 号").is_key_area
+    area.delete()
+    assert not make_order(zq, cat["phone"], location="新城开发区 3 号").is_key_area
