@@ -20,7 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.access import has_role_in, reads_everything
+from accounts.access import has_role_in
 from accounts.models import Department
 from accounts.roles import Role
 from billing.models import Customer
@@ -1023,7 +1023,8 @@ class UnusedCircuitFilter(filters.FilterSet):
 
 
 class UnusedCircuitViewSet(NowContextMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Circuits unused three months or more after opening (R1.17), by raising department; the Center only."""
+    """Circuits unused three months or more after opening (R1.17), by raising department (who sees them:
+    ``selectors.unused_circuits_visible_to``)."""
 
     queryset = Order.objects.none()
     serializer_class = UnusedCircuitSerializer
@@ -1033,9 +1034,10 @@ class UnusedCircuitViewSet(NowContextMixin, mixins.ListModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Order.objects.none()
-        if not reads_everything(self.request.user):
+        qs = selectors.unused_circuits_visible_to(self.request.user)
+        if qs is None:
             raise exceptions.PermissionDenied
-        return selectors.unused_circuits()
+        return qs
 
 
 router.register("phone-dispatches", PhoneDispatchViewSet, basename="phone-dispatch")

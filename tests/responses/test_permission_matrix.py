@@ -171,7 +171,12 @@ API = {
     ("build-decision", "approve"): may("leader"),
     ("build-decision", "reject"): may("leader"),
     # R1.17: the Center and the read-all roles (all departments' circuits); R1.22: the dashboard people.
-    ("unused-circuit", "list"): {"*": (403, 403), **{r: (200, 200) for r in READERS}, ANON: (403, 403)},
+    # R1.17: everyone who reads the monthly report sees all; a front-office admin or leader their own.
+    ("unused-circuit", "list"): {
+        "*": (403, 403),
+        **{r: (200, 200) for r in (*READERS, *DASHBOARD, "front_admin", "leader")},
+        ANON: (403, 403),
+    },
     ("monthly-report", "list"): {"*": (403, 403), **{r: (200, 200) for r in DASHBOARD}, ANON: (403, 403)},
 }
 
@@ -632,7 +637,9 @@ def test_every_responses_endpoint_is_in_the_matrix():
     assert not missing_pages, f"add rows to PAGES for {missing_pages}"
 
 
-def test_responses_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys):
+def test_responses_permission_matrix_of_every_role_endpoint_action_and_department(
+    world, client, capsys, record_property
+):
     """Issue 5 / R1.1–R1.22: who may see and act on orders, steps and the work around them."""
     run_matrix(
         app="responses",
@@ -644,4 +651,5 @@ def test_responses_permission_matrix_of_every_role_endpoint_action_and_departmen
         prepare_page=prepare_page,
         actor=actor,
         capsys=capsys,
+        record_property=record_property,
     )

@@ -1,5 +1,5 @@
-"""R1.17 unused circuits: the Center's page (and API) lists circuits unused three months or more after
-opening, by the department that raised them."""
+"""R1.17 unused circuits: the page (and API) lists circuits unused three months or more after opening,
+by the department that raised them: all for the Center and managers, its own for a front department."""
 
 from datetime import timedelta
 
@@ -50,12 +50,19 @@ def test_r1_17_center_lists_unused_circuits_by_department(people, cat):
     assert [(r["circuit"], r["front_department"]) for r in rows] == [("L-OLD", "gov_enterprise")]
 
 
-def test_r1_17_only_readers_of_everything_see_it_403(people, cat):
-    assert client_for(people["zq_admin"]).get("/orders/unused-circuits/").status_code == 403
+def test_r1_17_front_office_sees_its_own_unused_circuits_back_office_gets_403(people, cat):
+    """Front departments are named for unused circuits (R1.17, R1.22): their order admins see their own."""
+    unused(people, cat, code="L-ZQ")
+    unused(people, cat, user="gz_admin", code="L-GZ")
+    body = client_for(people["zq_admin"]).get("/orders/unused-circuits/").content.decode()
+    assert "L-ZQ" in body and "L-GZ" not in body
     assert client_for(people["jk_member"]).get("/orders/unused-circuits/").status_code == 403
-    assert client_for(people["viewer"]).get("/orders/unused-circuits/").status_code == 200
+    body = client_for(people["viewer"]).get("/orders/unused-circuits/").content.decode()
+    assert "L-ZQ" in body and "L-GZ" in body
     api = APIClient()
     api.force_authenticate(people["zq_admin"])
+    assert [r["circuit"] for r in api.get("/api/v1/unused-circuits/").json()["results"]] == ["L-ZQ"]
+    api.force_authenticate(people["jk_member"])
     assert api.get("/api/v1/unused-circuits/").status_code == 403
 
 
