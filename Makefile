@@ -21,9 +21,11 @@ run: venv
 	$(PY) manage.py seed_demo
 	bash bin/run
 
-## Run the whole test suite (PostgreSQL + Redis when DATABASE_URL / CELERY_BROKER_URL are set).
+## Run the whole test suite (PostgreSQL + Redis when DATABASE_URL / CELERY_BROKER_URL are set),
+## in TEST_WORKERS processes (pytest-xdist; each has its own test database and Celery queues).
+TEST_WORKERS ?= 2
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -34,3 +34,20 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which must run every test: {report.longrepr}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the permission matrices' sizes (issue 5) at the end of the run, wherever they ran."""
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "permission_matrix"
+    ]
+    if lines:
+        total = sum(int(line.rsplit("=", 1)[1].split()[0]) for line in lines)
+        terminalreporter.section("permission matrix")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"total: {total} cells")

@@ -249,6 +249,7 @@ def run_matrix(
     prepare_page: Callable,
     actor: Callable | None = None,
     capsys=None,
+    record_property=None,
 ):
     """Loop roles × rows × own/other; assert every cell, report all failures at once.
 
@@ -333,6 +334,9 @@ def run_matrix(
             print(line)
     else:
         print(line)
+    if record_property is not None:
+        # Shown in the run's summary by tests/conftest.py, also under pytest-xdist.
+        record_property("permission_matrix", line.strip())
     assert cells == (len(ROLES) + 1) * (len(api_table) + len(page_table)) * 2
     assert not failures, f"{len(failures)} of {cells} cells differ:\n" + "\n".join(failures)
     return cells

@@ -247,7 +247,7 @@ def test_every_app_with_endpoints_has_a_permission_matrix():
     assert not unmatrixed_apps()
 
 
-def test_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys):
+def test_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys, record_property):
     cells = run_matrix(
         app="accounts+sla",
         world=world,
@@ -257,5 +257,6 @@ def test_permission_matrix_of_every_role_endpoint_action_and_department(world, c
         prepare_api=prepare_api,
         prepare_page=prepare_page,
         capsys=capsys,
+        record_property=record_property,
     )
     assert cells >= 814

@@ -240,7 +240,7 @@ def test_every_billing_endpoint_is_in_the_matrix():
     assert not missing_pages, f"add rows to PAGES for {missing_pages}"
 
 
-def test_billing_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys):
+def test_billing_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys, record_property):
     """Issue 5 / B4.2–B4.5: who may see and run bill runs, invoices, arrears and services."""
     run_matrix(
         app="billing",
@@ -252,4 +252,5 @@ def test_billing_permission_matrix_of_every_role_endpoint_action_and_department(
         prepare_page=prepare_page,
         actor=actor,
         capsys=capsys,
+        record_property=record_property,
     )

@@ -276,7 +276,7 @@ def test_every_faults_endpoint_is_in_the_matrix():
     assert not missing_pages, f"add rows to PAGES for {missing_pages}"
 
 
-def test_faults_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys):
+def test_faults_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys, record_property):
     """Issue 5 / F2.1–F2.9: who may see and act on fault tickets, problems, events and complaints."""
     run_matrix(
         app="faults",
@@ -287,4 +287,5 @@ def test_faults_permission_matrix_of_every_role_endpoint_action_and_department(w
         prepare_api=prepare_api,
         prepare_page=prepare_page,
         capsys=capsys,
+        record_property=record_property,
     )
