@@ -98,3 +98,92 @@ def load_demo(stdout=None) -> None:
         services.order_submit(order=order, by=zq_admin)
     if stdout:
         stdout.write("responses: business types and 2 demo orders")
+    load_demo_history(stdout)
+
+
+def load_demo_history(stdout=None) -> None:
+    """Last month's worked orders, so the monthly report (R1.22), the dashboard's on-time trend and the
+    order timelines have something to show in a fresh demo. Every step goes through the services;
+    the clock is set to each moment with time-machine (installed with the requirements), so deadlines
+    and the audit trail carry last month's times. Skipped when last month already has orders."""
+    try:
+        import time_machine
+    except ImportError:  # pragma: no cover - the requirements install it
+        return
+    from datetime import datetime, time
+
+    from accounts.models import Department, User
+    from billing.models import Customer
+
+    from . import services
+
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_HISTORY_USERS)}
+    if len(users) < len(DEMO_HISTORY_USERS):
+        return
+    first = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    if Order.objects.filter(submitted_at__gte=start, submitted_at__lt=start + timedelta(days=28)).exists():
+        return
+    types = load_catalogue()
+    departments = {d.code: d for d in Department.objects.filter(code__in=["nmc", "line"])}
+    customers = [
+        Customer.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in (
+            ("C-DEMO-003", "市第二人民医院"),
+            ("C-DEMO-004", "开发区管委会"),
+            ("C-DEMO-005", "城东物流园"),
+        )
+    ]
+
+    def at(day, hour, minute=0):
+        return time_machine.travel(start + timedelta(days=day - 1, hours=hour, minutes=minute), tick=False)
+
+    def worked(customer, level, business_type, day, steps, *, sign=True, late_step=None):
+        """One order from submission to confirmation; ``late_step`` (a position) is returned a day late."""
+        front = users["zq_admin"]
+        data = {
+            "customer": customer,
+            "business_type": types[business_type],
+            "level": level,
+            "location": "城东大道 18 号",
+            "contact_person": "张主任",
+            "contact_phone": "13800000003",
+            "agreement_ref": "YZ-DEMO",
+            "description": "演示：上月已完成的定单",
+        }
+        with at(day, 9):
+            order = services.order_submit(order=services.order_create(by=front, data=data), by=front)
+            if level == "A" and sign:
+                order = services.order_sign(order=order, by=users["zq_director"])
+        with at(day, 10):
+            order = services.order_accept(order=order, by=users["dispatcher"])
+            order = services.order_dispatch(
+                order=order, by=users["dispatcher"], steps=[(departments[code], title) for code, title in steps]
+            )
+        moment = start + timedelta(days=day - 1, hours=11)
+        for step in order.steps.order_by("position"):
+            member = users["jk_member"] if step.department.code == "nmc" else users["xl_admin"]
+            step.refresh_from_db()
+            with time_machine.travel(moment, tick=False):
+                services.step_accept(step=step, by=member)
+            done = step.due_at - timedelta(hours=3)
+            if step.position == late_step:
+                done = step.due_at + timedelta(hours=26)
+            with time_machine.travel(done + timedelta(minutes=30), tick=False):
+                services.step_return(step=step, by=member, finished_at=done)
+            moment = done + timedelta(hours=1)
+        with time_machine.travel(moment + timedelta(hours=2), tick=False):
+            order.refresh_from_db()
+            services.order_confirm(order=order, by=front)
+
+    cust1, cust2, cust3 = customers
+    worked(cust1, "B", "data-line", 3, [("nmc", "端口分配与数据制作"), ("line", "光缆接入")], late_step=2)
+    worked(cust2, "A", "data-line", 6, [("nmc", "电路开通")], sign=False)  # unsigned A: assessed on B (R1.5)
+    worked(cust3, "C", "broadband", 9, [("line", "宽带入户")])
+    worked(cust1, "A", "svn", 12, [("nmc", "虚拟网数据制作"), ("line", "跳纤")])
+    worked(cust3, "B", "phone", 15, [("line", "电话装机")], late_step=1)
+    if stdout:
+        stdout.write(f"responses: 5 worked orders of {first:%Y-%m} for the monthly report")
+
+
+DEMO_HISTORY_USERS = ["zq_admin", "zq_director", "dispatcher", "jk_member", "xl_admin"]
