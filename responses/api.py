@@ -711,8 +711,8 @@ class SpecialOrderViewSet(
         return self.act(services.special_order_close)
 
 
-# === Work around the orders (API): R1.11 phone dispatch, R1.15 expansion requests, R1.16 recovery ===
-# === ledger, R1.17 unused circuits, R1.18 build decisions. ===
+# --- work around the orders: R1.11 phone dispatch, R1.15 expansion requests, R1.16 recovery ledger, ---
+# --- R1.17 unused circuits, R1.18 build decisions -------------------------------------------------
 
 
 class PhoneDispatchSerializer(serializers.ModelSerializer):
@@ -1040,22 +1040,6 @@ class UnusedCircuitViewSet(NowContextMixin, mixins.ListModelMixin, viewsets.Gene
         return qs
 
 
-router.register("phone-dispatches", PhoneDispatchViewSet, basename="phone-dispatch")
-router.register("expansion-requests", ExpansionRequestViewSet, basename="expansion-request")
-router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-entry")
-router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
-router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
-
-# === end of the work-around-the-orders API ===
-
-
-router.register("orders", OrderViewSet, basename="order")
-router.register("steps", StepViewSet, basename="order-step")
-router.register("requisitions", RequisitionViewSet, basename="requisition")
-router.register("contact-orders", ContactOrderViewSet, basename="contact-order")
-router.register("special-orders", SpecialOrderViewSet, basename="special-order")
-
-
 # --- R1.22 monthly response report (月响应通报) ----------------------------------------------
 
 
@@ -1092,4 +1076,14 @@ class MonthReportViewSet(viewsets.ViewSet):
         return Response(selectors.month_report(year=month.year, month=month.month).to_json())
 
 
+router.register("orders", OrderViewSet, basename="order")
+router.register("steps", StepViewSet, basename="order-step")
+router.register("requisitions", RequisitionViewSet, basename="requisition")
+router.register("contact-orders", ContactOrderViewSet, basename="contact-order")
+router.register("special-orders", SpecialOrderViewSet, basename="special-order")
+router.register("phone-dispatches", PhoneDispatchViewSet, basename="phone-dispatch")
+router.register("expansion-requests", ExpansionRequestViewSet, basename="expansion-request")
+router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-entry")
+router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
+router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
 router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")

@@ -342,8 +342,8 @@ def special_action(request, pk, name):
     return redirect("responses:detail", pk=special.step.order_id)
 
 
-# === Work around the orders (pages): R1.11 phone dispatch, R1.13 contact orders, R1.7 requisitions, ===
-# === R1.18 build decisions, R1.15 expansion requests, R1.16 recovery ledger, R1.17 unused circuits. ===
+# --- work around the orders: R1.11 phone dispatch, R1.13 contact orders, R1.7 requisitions, --------
+# --- R1.18 build decisions, R1.15 expansion requests, R1.16 recovery ledger, R1.17 unused circuits ---
 
 
 def _page_of(request, qs):
@@ -764,9 +764,6 @@ def unused_circuits(request):
         "today": timezone.localdate(),
     }
     return render(request, "responses/unused_circuits.html", context)
-
-
-# === end of the work-around-the-orders pages ===
 
 
 @login_required
