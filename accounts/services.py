@@ -8,6 +8,7 @@ import csv
 import io
 import logging
 from datetime import date, datetime
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -317,8 +318,14 @@ def _revoke(grants, by, reason: str) -> int:
 # --- deactivation, job changes and departures (A3.2) -------------------------------------------
 
 
+def sessions_clear_expired() -> None:
+    """Delete expired database sessions (Django keeps them until told; beat runs this daily)."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
 def user_end_sessions(*, user: User) -> int:
-    """Delete every session of ``user`` (database sessions)."""
+    """Delete every live session of ``user`` (database sessions; expired ones are cleared daily, so
+    the live ones are about one per person logged in within ``SESSION_COOKIE_AGE``)."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):

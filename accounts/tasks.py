@@ -9,3 +9,9 @@ from . import services
 def apply_due_hr_events() -> int:
     """A3.2: job changes and departures recorded ahead of their day take effect on it."""
     return services.hr_events_apply_due()
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Expired sessions are deleted daily, so the live ones stay few (a departure scans them)."""
+    services.sessions_clear_expired()

@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE["accounts-apply-hr-events"] = {
     "schedule": crontab(minute=5),
 }
 
+CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
+    "task": "accounts.tasks.clear_expired_sessions",
+    "schedule": crontab(minute=20, hour=3),
+}
+
 # --- Billing (B4.4, B4.5) --------------------------------------------------------
 BILLING_PAYMENT_TERM_DAYS = int(os.environ.get("BILLING_PAYMENT_TERM_DAYS", 15))
 BILLING_ARREARS_LARGE_THRESHOLD = os.environ.get("BILLING_ARREARS_LARGE_THRESHOLD", "5000.00")

@@ -103,3 +103,25 @@ def test_an_expired_session_is_refused(alice, client, settings):
     session.set_expiry(-1)
     session.save()
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_expired_sessions_are_cleared_daily_and_live_ones_kept(org):
+    """Departures end a person's sessions by scanning the live ones: expired ones must not pile up."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts.tasks import clear_expired_sessions
+
+    old, live = SessionStore(), SessionStore()
+    old.create()
+    live.create()
+    Session.objects.filter(session_key=old.session_key).update(expire_date=timezone.now() - timedelta(days=1))
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert settings.CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"]["task"] == (
+        "accounts.tasks.clear_expired_sessions"
+    )
