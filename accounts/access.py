@@ -68,6 +68,27 @@ def has_role_in(user, roles, department: Department | None) -> bool:
     return department is None or user.department_id == department.pk
 
 
+def is_center_dispatcher(user) -> bool:
+    """A dispatcher of the Customer Response Center (accepts, dispatches, decides special orders…)."""
+    return is_center(user) and has_role_in(user, [Role.DISPATCHER], None)
+
+
+def works_in_back_office(user, department_code: str) -> bool:
+    """A back-office member or admin of the department with ``department_code``."""
+    return getattr(user.department, "code", "") == department_code and has_role_in(
+        user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None
+    )
+
+
+# The overdue dashboard and the monthly report (issue 7, R1.22): managers, supervisors, leaders, the
+# Center and auditors.
+REPORT_ROLES = (Role.VIEWER, Role.DEPT_MANAGER, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.AUDITOR)
+
+
+def reads_reports(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(*REPORT_ROLES)))
+
+
 class ReadOnlyForAuditors(BasePermission):
     """DRF: authenticated; auditors and pure viewers may only read."""
 

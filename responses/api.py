@@ -20,7 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.access import has_role_in
+from accounts.access import has_role_in, reads_reports
 from accounts.models import Department
 from accounts.roles import Role
 from billing.models import Customer
@@ -1044,13 +1044,10 @@ class UnusedCircuitViewSet(NowContextMixin, mixins.ListModelMixin, viewsets.Gene
 
 
 class MonthReportPermission(permissions.BasePermission):
-    """The same people as the overdue dashboard (``sla.views.DASHBOARD_ROLES``) and superusers."""
+    """The same people as the overdue dashboard (``accounts.access.reads_reports``)."""
 
     def has_permission(self, request, view):
-        from sla.views import DASHBOARD_ROLES
-
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_superuser or user.has_role(*DASHBOARD_ROLES)))
+        return bool(request.user and reads_reports(request.user))
 
 
 class MonthReportQuerySerializer(serializers.Serializer):

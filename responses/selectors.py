@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.access import department_scope, has_role_in, reads_everything
+from accounts.access import department_scope, has_role_in, reads_everything, reads_reports
 from accounts.models import Department
 from accounts.roles import Role
 
@@ -219,9 +219,7 @@ def unused_circuits_visible_to(user, *, as_of: date | None = None):
     """R1.17 list: the Center, managers and auditors (who also read the monthly report, R1.22) see every
     department's unused circuits; a front-office order admin or leader those their department raised.
     ``None`` for anyone else (403)."""
-    from sla.views import DASHBOARD_ROLES
-
-    if reads_everything(user) or user.is_superuser or user.has_role(*DASHBOARD_ROLES):
+    if reads_everything(user) or reads_reports(user):
         return unused_circuits(as_of=as_of)
     if user.is_authenticated and user.department_id and user.department.side == Department.Side.FRONT:
         if has_role_in(user, [Role.FRONT_ADMIN, Role.LEADER], user.department):

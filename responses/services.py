@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in, is_center, is_read_only
+from accounts.access import has_role_in, is_center_dispatcher, is_read_only, works_in_back_office
 from accounts.models import Department
 from accounts.roles import Role
 from billing import services as billing
@@ -40,6 +40,7 @@ from .models import (
     SpecialOrder,
     WorkStep,
 )
+from .selectors import month_bounds
 
 PROVISIONING = "order-provisioning"
 NEW_BUILD = "order-new-build"
@@ -212,14 +213,8 @@ def quota_limits(*, department: Department, total: int) -> tuple[int, int]:
     return a_limit, total * 20 // 100
 
 
-def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime(year, month, 1))
-    end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
-    return start, end
-
-
 def _month_orders(department, year, month):
-    start, end = _month_bounds(year, month)
+    start, end = month_bounds(year, month)
     return Order.objects.filter(front_department=department, submitted_at__gte=start, submitted_at__lt=end).exclude(
         state=Order.State.CANCELLED
     )
@@ -354,7 +349,7 @@ def order_cancel(*, order: Order, by, at: datetime | None = None) -> Order:
 @transaction.atomic
 def order_add_notes(*, order: Order, by, notes: str) -> Order:
     """Center mediation notes."""
-    if not is_center(by) or not has_role_in(by, [Role.DISPATCHER], None):
+    if not is_center_dispatcher(by):
         raise TransitionForbidden(_("Only the Center may add mediation notes."))
     order = Order.objects.select_for_update().get(pk=order.pk)
     order.mediation_notes = (order.mediation_notes + "\n" + notes).strip()
@@ -368,7 +363,7 @@ def order_mark_no_resources(*, order: Order, by, at: datetime | None = None) -> 
     """R1.7: an important order without a prior requisition that finds no resources goes on the
     "no resources, new build" limit, and the front department is responsible."""
     at = _now(at)
-    if not (is_center(by) and has_role_in(by, [Role.DISPATCHER], None)):
+    if not is_center_dispatcher(by):
         raise TransitionForbidden(_("Only the Center may do this."))
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.state not in Order.OPEN_STATES or order.no_resources:
@@ -679,7 +674,7 @@ def requisition_answer(*, requisition: Requisition, by, available: bool, answer:
 
 @transaction.atomic
 def phone_dispatch_record(*, by, department, phoned_at, caller: str, summary: str) -> PhoneDispatch:
-    if not (is_center(by) and has_role_in(by, [Role.DISPATCHER], None)):
+    if not is_center_dispatcher(by):
         raise TransitionForbidden(_("Only the Center records phone dispatches."))
     errors = {}
     if department is None or department.side != Department.Side.FRONT:
@@ -825,7 +820,7 @@ def expansion_request_raise(*, order: Order, by, reason: str) -> ExpansionReques
 
 
 def _in_department(by, code):
-    if getattr(by.department, "code", "") != code or not has_role_in(by, [Role.BACK_ADMIN, Role.BACK_MEMBER], None):
+    if not works_in_back_office(by, code):
         raise TransitionForbidden(_("You may not do this."))
 
 
@@ -848,7 +843,7 @@ RECOVERY_ORDER_STATES = (
 
 
 def _require_center_dispatcher(by, message) -> None:
-    if not (is_center(by) and has_role_in(by, [Role.DISPATCHER], None)):
+    if not is_center_dispatcher(by):
         raise TransitionForbidden(message)
 
 
@@ -878,8 +873,8 @@ def recovery_record(*, order: Order, by, **fields) -> RecoveryEntry:
 def recovery_check_quarter(*, by, year: int, quarter: int) -> int:
     """R1.16: the Center checks the ledger quarterly."""
     _require_center_dispatcher(by, _("Only the Center checks the recovery ledger."))
-    start, _end = _month_bounds(year, 3 * quarter - 2)
-    end = _month_bounds(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1)[0]
+    start, _end = month_bounds(year, 3 * quarter - 2)
+    end = month_bounds(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1)[0]
     return RecoveryEntry.objects.filter(recovered_at__gte=start, recovered_at__lt=end, checked_at__isnull=True).update(
         checked_at=timezone.now()
     )

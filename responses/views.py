@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +18,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import has_role_in, is_center, is_read_only, reads_everything
+from accounts.access import (
+    has_role_in,
+    is_center_dispatcher,
+    is_read_only,
+    reads_everything,
+    reads_reports,
+    works_in_back_office,
+)
 from accounts.models import Department
 from accounts.roles import Role
 from sla.calendars import WorkingCalendar
 from sla.models import AuditEntry
-from sla.selectors import deadlines_of
+from sla.selectors import deadlines_of, deadlines_of_each
 
 from . import selectors, services
+from .exports import report_tables, report_workbook
 from .forms import (
     BuildDecisionForm,
     ContactOrderForm,
@@ -203,9 +211,7 @@ def order_detail(request, pk):
     order = _order_or_403(user, pk)
     steps = list(order.steps.all().prefetch_related("special_orders"))
     deadlines = list(deadlines_of(order))
-    step_deadlines = {}
-    for step in steps:
-        step_deadlines[step.pk] = list(deadlines_of(step))
+    step_deadlines = deadlines_of_each(steps)
     writable = not is_read_only(user)
     context = {
         "order": order,
@@ -216,7 +222,7 @@ def order_detail(request, pk):
         "now": timezone.now(),
         "is_front_admin": writable and has_role_in(user, [Role.FRONT_ADMIN], order.front_department),
         "is_leader": writable and has_role_in(user, [Role.LEADER], order.front_department),
-        "is_dispatcher": writable and is_center(user) and has_role_in(user, [Role.DISPATCHER], None),
+        "is_dispatcher": is_center_dispatcher(user),
         "my_dept_id": user.department_id if writable else None,
         "back_departments": Department.objects.filter(side=Department.Side.BACK),
         "attachment_kinds": Attachment.Kind.choices,
@@ -239,7 +245,9 @@ ORDER_ACTIONS = {
 }
 
 
-def _run(request, fn, **kwargs):
+def _run(request, fn, /, **kwargs):
+    """Run a service as the signed-in user; its validation errors become messages on the next page.
+    (Positional-only, so a service may take a ``request=`` keyword, e.g. an expansion request.)"""
     try:
         fn(by=request.user, **kwargs)
     except ValidationError as exc:
@@ -363,19 +371,6 @@ def _form_call(form, fn, **kwargs):
         return None
 
 
-def _run_call(http_request, fn, /, **kwargs) -> bool:
-    """Like ``_run`` for services taking a ``request=`` keyword (expansion requests)."""
-    try:
-        fn(**kwargs)
-    except ValidationError as exc:
-        for errors in getattr(exc, "message_dict", {"": exc.messages}).values():
-            for error in errors:
-                messages.error(http_request, error)
-        return False
-    messages.success(http_request, _("Action carried out."))
-    return True
-
-
 def _visible_or_403(qs, model, pk):
     obj = qs.filter(pk=pk).first()
     if obj is None:
@@ -383,14 +378,6 @@ def _visible_or_403(qs, model, pk):
             raise PermissionDenied
         raise Http404
     return obj
-
-
-def _may_dispatch(user) -> bool:
-    return not is_read_only(user) and is_center(user) and has_role_in(user, [Role.DISPATCHER], None)
-
-
-def _in_back_department(user, code) -> bool:
-    return getattr(user.department, "code", "") == code and has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)
 
 
 # --- R1.11 phone dispatch and backfill ---------------------------------------------------
@@ -401,7 +388,7 @@ def phone_dispatches(request):
     """R1.11: the Center records night / rest-day phone dispatches; the calling department backfills them
     by the next working day."""
     user = request.user
-    may_record = _may_dispatch(user)
+    may_record = is_center_dispatcher(user)
     form = PhoneDispatchForm(request.POST or None) if may_record else None
     if request.method == "POST":
         if not may_record:
@@ -544,7 +531,7 @@ def requisitions(request):
         "states": Requisition.State.choices,
         "state": state,
         "now": timezone.now(),
-        "is_dispatcher": _may_dispatch(user),
+        "is_dispatcher": is_center_dispatcher(user),
         "answer_department_id": None if is_read_only(user) else user.department_id,
         "answer_form": RequisitionAnswerForm(),
     }
@@ -598,7 +585,7 @@ def build_decisions(request):
         "page": page,
         "query": query,
         "form": form,
-        "may_estimate": _in_back_department(user, "netbuild"),
+        "may_estimate": works_in_back_office(user, "netbuild"),
         "may_decide": getattr(user.department, "code", "") == "market" and has_role_in(user, [Role.LEADER], None),
         "cost_form": CostForm(),
     }
@@ -644,7 +631,7 @@ def expansion_requests(request):
         "query": query,
         "states": ExpansionRequest.State.choices,
         "state": state,
-        "may_plan": _in_back_department(user, "netmgmt"),
+        "may_plan": works_in_back_office(user, "netmgmt"),
         "plan_form": ExpansionPlanForm(),
     }
     return render(request, "responses/expansion_list.html", context)
@@ -655,7 +642,7 @@ def expansion_raise(request, pk):
     """R1.15: 网络监控中心 cannot allocate an expansion order's capacity: a request to 网络管理部."""
     user = request.user
     order = _order_or_403(user, pk)
-    if not _in_back_department(user, "nmc"):
+    if not works_in_back_office(user, "nmc"):
         raise PermissionDenied
     form = ExpansionRaiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -672,11 +659,10 @@ def expansion_plan(request, pk):
     req = _visible_or_403(selectors.expansion_requests_visible_to(request.user), ExpansionRequest, pk)
     form = ExpansionPlanForm(request.POST)
     if form.is_valid():
-        _run_call(
-            request, services.expansion_request_plan, request=req, by=request.user, plan=form.cleaned_data["plan"]
-        )
+        if _run(request, services.expansion_request_plan, request=req, plan=form.cleaned_data["plan"]):
+            messages.success(request, _("Action carried out."))
     else:
-        if not _in_back_department(request.user, "netmgmt"):
+        if not works_in_back_office(request.user, "netmgmt"):
             raise PermissionDenied
         messages.error(request, _("Enter the plan."))
     return redirect("responses:expansion-list")
@@ -689,7 +675,7 @@ def expansion_plan(request, pk):
 def recovery_ledger(request):
     """R1.16: the recovery ledger; the Center checks it quarterly (all of a quarter, or entry by entry)."""
     user = request.user
-    may_check = _may_dispatch(user)
+    may_check = is_center_dispatcher(user)
     quarter_form = QuarterForm(request.POST or None, initial=_this_quarter()) if may_check else None
     if request.method == "POST":
         if not may_check:
@@ -794,18 +780,14 @@ def queue(request):
 
 
 def _report_allowed(user) -> None:
-    """The same people as the overdue dashboard (``sla.views.DASHBOARD_ROLES``)."""
-    from sla.views import DASHBOARD_ROLES
-
-    if not (user.is_superuser or user.has_role(*DASHBOARD_ROLES)):
+    """The same people as the overdue dashboard (``accounts.access.reads_reports``)."""
+    if not reads_reports(user):
         raise PermissionDenied
 
 
 @login_required
 def month_report(request):
     """R1.22 on screen: one table per section, a month picker and the Excel export."""
-    from .exports import report_tables
-
     _report_allowed(request.user)
     value = request.GET.get("month", "")
     try:
@@ -821,10 +803,6 @@ def month_report(request):
 @login_required
 def month_report_export(request):
     """R1.22 as an Excel file, one sheet per section."""
-    from django.http import HttpResponse, HttpResponseBadRequest
-
-    from .exports import report_workbook
-
     _report_allowed(request.user)
     try:
         month = selectors.report_month(request.GET.get("month", ""))

@@ -30,6 +30,24 @@ def deadlines_of(subject):
     )
 
 
+def deadlines_of_each(subjects) -> dict[int, list]:
+    """``deadlines_of`` for several objects of one model at once: {pk: [deadline, …]} in two queries."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(subjects[0])
+    out = {s.pk: [] for s in subjects}
+    deadlines = (
+        Deadline.objects.filter(content_type=ct, object_id__in=list(out))
+        .select_related("assessed_department")
+        .prefetch_related("events")
+        .order_by("started_at", "id")
+    )
+    for deadline in deadlines:
+        out[deadline.object_id].append(deadline)
+    return out
+
+
 def audit_trail_of(subject):
     ct = ContentType.objects.get_for_model(subject)
     return AuditEntry.objects.filter(content_type=ct, object_id=subject.pk).select_related("actor").order_by("at", "id")

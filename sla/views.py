@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import reads_reports
 from accounts.models import Department
 from accounts.roles import Role
 
@@ -28,12 +29,9 @@ def inbox_mark_read(request):
 
 # --- managers' overdue dashboard (issue 7) --------------------------------------------------
 
-DASHBOARD_ROLES = (Role.VIEWER, Role.DEPT_MANAGER, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.AUDITOR)
-
 
 def _dashboard_allowed(request):
-    user = request.user
-    if not (user.is_superuser or user.has_role(*DASHBOARD_ROLES)):
+    if not reads_reports(request.user):
         raise PermissionDenied
 
 
