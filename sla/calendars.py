@@ -26,6 +26,7 @@ class WorkingCalendar:
         if overrides is None:
             overrides = dict(HolidayOverride.objects.values_list("date", "is_workday"))
         self.overrides = overrides
+        self._unknown_years: set[int] = set()
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
@@ -33,7 +34,11 @@ class WorkingCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            log.warning("No holiday data for %s; treating Monday-Friday as working days", day.year)
+            # Any year the inputs allow (sla.validators: 2000–2099) gets an answer, never an error;
+            # the warning is logged once per year and calendar, not once per day counted.
+            if day.year not in self._unknown_years:
+                self._unknown_years.add(day.year)
+                log.warning("No holiday data for %s; treating Monday-Friday as working days", day.year)
             return day.weekday() < 5
 
     def next_workday(self, day: date) -> date:

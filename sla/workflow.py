@@ -9,6 +9,7 @@ share one path. A lost race or a wrong state raises ``TransitionConflict``
 ``TransitionForbidden`` (HTTP 403).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -87,8 +88,13 @@ class Conflict(exceptions.APIException):
 
 
 def api_exception_handler(exc, context):
-    """DRF exception handler: wrong state → 409, wrong person → 403, both with a message."""
-    if isinstance(exc, TransitionConflict):
+    """DRF exception handler: wrong state → 409, wrong person → 403, both with a message; a
+    Django ``ValidationError`` a service raised (e.g. a date outside its range) → 400 with field errors."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, TransitionConflict):
         exc = Conflict(str(exc))
     elif isinstance(exc, TransitionForbidden):
         exc = exceptions.PermissionDenied(str(exc))

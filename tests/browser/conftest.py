@@ -31,12 +31,28 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def csp_report() -> list[str]:
+    """The Content-Security-Policy violations the test's page reported."""
+    return []
+
+
+@pytest.fixture
+def page(chromium, live_server, csp_report):
+    """A page of its own context. Every test also proves the Content-Security-Policy breaks nothing it
+    saw: Chromium reports each refused script, style, image or connection on the console, and the
+    test fails at teardown if there was any."""
     context = chromium.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)
     page = context.new_page()
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_report.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not csp_report, f"Content-Security-Policy violations: {csp_report}"
 
 
 def screenshot(page, name: str) -> Path:
