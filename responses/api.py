@@ -25,6 +25,7 @@ from accounts.models import Department
 from accounts.roles import Role
 from billing.models import Customer
 from sla.models import Level
+from sla.validators import SaneDatesSerializerMixin, sane_date
 
 from . import selectors, services
 from .models import (
@@ -111,7 +112,7 @@ class TimeLeftMixin(serializers.Serializer):
         return True
 
 
-class OrderSerializer(CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializer):
+class OrderSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializer):
     front_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     customer = serializers.CharField(source="customer.name", read_only=True)
     business_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -170,7 +171,7 @@ class OrderEquipmentSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1)
 
 
-class OrderCreateSerializer(CachedFieldsMixin, serializers.ModelSerializer):
+class OrderCreateSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     business_type = serializers.SlugRelatedField(slug_field="code", queryset=BusinessType.objects.all())
     requisition = serializers.PrimaryKeyRelatedField(
@@ -272,7 +273,7 @@ class StepSerializer(CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializ
 
 
 class StepReturnSerializer(serializers.Serializer):
-    finished_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    finished_at = serializers.DateTimeField(required=False, allow_null=True, default=None, validators=[sane_date])
     unfinished = serializers.BooleanField(default=False)
     obstruction = serializers.BooleanField(default=False)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -319,7 +320,7 @@ class RequisitionAnswerSerializer(serializers.Serializer):
     on_site = serializers.BooleanField(default=False)
 
 
-class ContactOrderSerializer(serializers.ModelSerializer):
+class ContactOrderSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
     from_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     to_department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     is_late = serializers.BooleanField(read_only=True)
@@ -369,7 +370,9 @@ class OrderFilter(filters.FilterSet):
     department = filters.CharFilter(method="filter_department", label=_("front department code"))
     step_department = filters.CharFilter(method="filter_step_department", label=_("step department code"))
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte", label=_("due before"))
+    due_before = filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="lte", label=_("due before"), validators=[sane_date]
+    )
     key = filters.BooleanFilter(method="filter_key", label=_("any key flag"))
     is_key_customer = filters.BooleanFilter()
     is_key_business = filters.BooleanFilter()
@@ -398,7 +401,7 @@ class StepFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=WorkStep.State.choices, distinct=False)
     department = filters.CharFilter(field_name="department__code")
     overdue = filters.BooleanFilter(method="filter_overdue")
-    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
+    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte", validators=[sane_date])
 
     class Meta:
         model = WorkStep
@@ -715,7 +718,7 @@ class SpecialOrderViewSet(
 # --- R1.17 unused circuits, R1.18 build decisions -------------------------------------------------
 
 
-class PhoneDispatchSerializer(serializers.ModelSerializer):
+class PhoneDispatchSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
     department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.filter(side=Department.Side.FRONT)
     )
@@ -841,7 +844,7 @@ class ExpansionRequestViewSet(
         return self.act(services.expansion_request_plan, plan=data.validated_data["plan"])
 
 
-class RecoveryEntrySerializer(serializers.ModelSerializer):
+class RecoveryEntrySerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
     order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
     order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
 
@@ -881,8 +884,8 @@ class QuarterCheckedSerializer(serializers.Serializer):
 
 class RecoveryEntryFilter(filters.FilterSet):
     checked = filters.BooleanFilter(field_name="checked_at", lookup_expr="isnull", exclude=True)
-    recovered_after = filters.IsoDateTimeFilter(field_name="recovered_at", lookup_expr="gte")
-    recovered_before = filters.IsoDateTimeFilter(field_name="recovered_at", lookup_expr="lt")
+    recovered_after = filters.IsoDateTimeFilter(field_name="recovered_at", lookup_expr="gte", validators=[sane_date])
+    recovered_before = filters.IsoDateTimeFilter(field_name="recovered_at", lookup_expr="lt", validators=[sane_date])
 
     class Meta:
         model = RecoveryEntry
@@ -1056,8 +1059,8 @@ class MonthReportQuerySerializer(serializers.Serializer):
     def validate_month(self, value):
         try:
             return selectors.report_month(value)
-        except ValueError as exc:
-            raise serializers.ValidationError(_("Enter the month as YYYY-MM.")) from exc
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class MonthReportViewSet(viewsets.ViewSet):

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from billing.models import Customer
+from sla.validators import SaneDatesFormMixin
 
 from .models import BuildDecision, ContactOrder, PhoneDispatch, RecoveryEntry, Requisition
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class PhoneDispatchForm(forms.ModelForm):
+class PhoneDispatchForm(SaneDatesFormMixin, forms.ModelForm):
     """R1.11: the Center records a night / rest-day phone dispatch."""
 
     class Meta:
@@ -30,7 +31,7 @@ class PhoneDispatchForm(forms.ModelForm):
             self.initial.setdefault("phoned_at", timezone.localtime().replace(second=0, microsecond=0))
 
 
-class ContactOrderForm(forms.ModelForm):
+class ContactOrderForm(SaneDatesFormMixin, forms.ModelForm):
     """R1.13: a work contact order to another department, due at the requested feedback time."""
 
     class Meta:
@@ -80,7 +81,7 @@ class ExpansionPlanForm(forms.Form):
     plan = forms.CharField(label=_("plan"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RecoveryEntryForm(forms.ModelForm):
+class RecoveryEntryForm(SaneDatesFormMixin, forms.ModelForm):
     """R1.16: time, person, equipment name, model, quantity, condition, intended use."""
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.access import department_scope, has_role_in, reads_everything, reads_reports
 from accounts.models import Department
 from accounts.roles import Role
+from sla.validators import FIRST_YEAR, month_in_range, parse_month
 
 from .models import (
     Attachment,
@@ -438,11 +439,14 @@ def month_report(*, year: int, month: int) -> MonthReport:
 
 
 def report_month(value: str | None, *, today: date | None = None) -> date:
-    """``YYYY-MM`` → the month's first day; empty → the previous month. ``ValueError`` when malformed."""
+    """``YYYY-MM`` → the month's first day; empty → the previous month.
+
+    R1.22: a month from ``sla.validators.FIRST_YEAR`` (before any data) to the current month;
+    ``ValidationError`` with a Chinese message when malformed or outside that range.
+    """
+    today = today or timezone.localdate()
     if not value:
-        today = today or timezone.localdate()
         return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    year, _sep, number = value.partition("-")
-    if len(year) != 4 or len(number) != 2 or not (year.isdigit() and number.isdigit()):
-        raise ValueError(value)
-    return date(int(year), int(number), 1)
+    month = parse_month(value)
+    month_in_range(month, earliest=date(FIRST_YEAR, 1, 1), latest=today.replace(day=1))
+    return month

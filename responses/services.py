@@ -21,6 +21,7 @@ from sla import services as sla
 from sla.calendars import WorkingCalendar
 from sla.models import Deadline, Level
 from sla.selectors import deadlines_of
+from sla.validators import BACKFILL_LIMIT, CLOCK_SKEW, YEAR, check_ahead, check_happened
 from sla.workflow import TransitionConflict, TransitionForbidden, apply_transition
 
 from .models import (
@@ -134,11 +135,26 @@ def _key_flags(order: Order) -> None:
     order.key_rank = int(order.is_key_customer) + int(order.is_key_business) + int(order.is_key_area)
 
 
+#: R1.1: how far ahead a requested completion time may lie.
+REQUESTED_COMPLETION_AHEAD = 2 * YEAR
+
+
+def _check_requested_completion(value) -> None:
+    """R1.1: a requested completion time (when given) is not in the past and at most two years ahead."""
+    check_ahead(
+        value,
+        field="requested_completion_at",
+        max_ahead=REQUESTED_COMPLETION_AHEAD,
+        too_late=_("The requested completion time can be at most two years ahead."),
+    )
+
+
 @transaction.atomic
 def order_create(*, by, data: dict, equipment: list[tuple[str, int]] | None = None) -> Order:
     """A draft order of the user's front department (R1.2). Nothing is saved if it is refused."""
     department = by.department
     _require_front_admin(by, department)
+    _check_requested_completion(data.get("requested_completion_at"))
     order_validate_content(front_department=department, data=data)
     order = Order(front_department=department, created_by=by, **{k: data[k] for k in ORDER_FIELDS if k in data})
     _key_flags(order)
@@ -158,6 +174,8 @@ def order_update(*, order: Order, by, data: dict) -> Order:
     if order.state not in (Order.State.DRAFT, Order.State.RETURNED):
         raise TransitionConflict(_("Only a draft or returned order can be edited."))
     merged = {k: getattr(order, k) for k in ORDER_FIELDS} | data
+    if "requested_completion_at" in data and data["requested_completion_at"] != order.requested_completion_at:
+        _check_requested_completion(data["requested_completion_at"])  # a kept time may have passed meanwhile
     order_validate_content(front_department=order.front_department, data=merged)
     for key, value in data.items():
         if key in ORDER_FIELDS:
@@ -476,8 +494,17 @@ def step_return(
 ) -> WorkStep:
     """R1.8–R1.10: return a step with its actual completion time; the next step starts, or the order completes."""
     at = _now(at)
-    if finished_at is not None and finished_at > at:
-        raise ValidationError({"finished_at": _("The actual completion time cannot be in the future.")})
+    # R1.8/R1.9: the work was finished between the step's dispatch and now (minutes typed on a page
+    # may round the dispatch down, and a clock may be a little fast: CLOCK_SKEW either side).
+    check_happened(
+        finished_at,
+        field="finished_at",
+        now=at,
+        not_before=step.dispatched_at - CLOCK_SKEW if step.dispatched_at else None,
+        too_early=_("The actual completion time cannot be before the step was dispatched (%(at)s).")
+        % {"at": timezone.localtime(step.dispatched_at).strftime("%Y-%m-%d %H:%M") if step.dispatched_at else ""},
+        too_late=_("The actual completion time cannot be in the future."),
+    )
     if not unfinished and finished_at is None:
         raise ValidationError({"finished_at": _("State the actual completion time.")})
     deadline = _open_deadline(step, STEP_RESOURCE)
@@ -682,8 +709,18 @@ def phone_dispatch_record(*, by, department, phoned_at, caller: str, summary: st
         errors["department"] = _("Choose the front-office department that phoned.")
     if phoned_at is None:
         errors["phoned_at"] = _("This field is required.")
-    elif phoned_at > timezone.now() + timedelta(minutes=5):
-        errors["phoned_at"] = _("The phone time cannot be in the future.")
+    else:
+        try:  # R1.11: backfilled after the call, within BACKFILL_LIMIT; not in the future
+            now = timezone.now()
+            check_happened(
+                phoned_at,
+                field="phoned_at",
+                now=now,
+                not_before=now - BACKFILL_LIMIT,
+                too_late=_("The phone time cannot be in the future."),
+            )
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if not (caller or "").strip():
         errors["caller"] = _("This field is required.")
     if not (summary or "").strip():
@@ -736,8 +773,16 @@ def contact_order_create(*, by, to_department, subject, body, feedback_due_at) -
         raise TransitionForbidden(_("You may not do this."))
     if to_department is not None and to_department.pk == by.department_id:
         raise ValidationError({"to_department": _("Choose another department than your own.")})
-    if feedback_due_at <= timezone.now():
+    now = timezone.now()
+    if feedback_due_at is None or feedback_due_at <= now:
         raise ValidationError({"feedback_due_at": _("The requested feedback time must be in the future.")})
+    check_ahead(  # R1.13: the feedback time is the contact order's deadline; at most a year ahead
+        feedback_due_at,
+        field="feedback_due_at",
+        max_ahead=YEAR,
+        now=now,
+        too_late=_("The requested feedback time can be at most a year ahead."),
+    )
     contact = ContactOrder.objects.create(
         from_department=by.department,
         to_department=to_department,
@@ -862,6 +907,8 @@ def recovery_record(*, order: Order, by, **fields) -> RecoveryEntry:
         raise TransitionConflict(
             _("This cannot be done now: the record is “%(state)s”.") % {"state": current.get_state_display()}
         )
+    now = timezone.now()  # R1.16: recovered in the last year, not in the future
+    check_happened(fields.get("recovered_at"), field="recovered_at", now=now, not_before=now - YEAR)
     entry = RecoveryEntry(order=order, **fields)
     entry.full_clean()
     entry.save()

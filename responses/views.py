@@ -31,6 +31,7 @@ from accounts.roles import Role
 from sla.calendars import WorkingCalendar
 from sla.models import AuditEntry
 from sla.selectors import deadlines_of, deadlines_of_each
+from sla.validators import SaneDatesFormMixin, sane_date
 
 from . import selectors, services
 from .exports import report_tables, report_workbook
@@ -64,7 +65,7 @@ from .models import (
 PAGE_SIZE = 50
 
 
-class OrderForm(forms.ModelForm):
+class OrderForm(SaneDatesFormMixin, forms.ModelForm):
     attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False)
     confirm_over_quota = forms.BooleanField(label=gettext_lazy("Submit although over the quota"), required=False)
 
@@ -309,18 +310,25 @@ def step_action(request, pk, name):
         ok = _run(request, services.step_accept, step=step)
     elif name == "return":
         raw = request.POST.get("finished_at") or ""
-        finished = parse_datetime(raw) if raw else None
-        if finished is not None and timezone.is_naive(finished):
-            finished = timezone.make_aware(finished)
-        ok = _run(
-            request,
-            services.step_return,
-            step=step,
-            finished_at=finished,
-            unfinished=bool(request.POST.get("unfinished")),
-            obstruction=bool(request.POST.get("obstruction")),
-            comment=request.POST.get("comment", ""),
-        )
+        try:
+            finished = parse_datetime(raw) if raw else None
+            if finished is not None and timezone.is_naive(finished):
+                finished = timezone.make_aware(finished)
+            sane_date(finished)
+        except (ValueError, ValidationError) as exc:  # e.g. 2026-02-30, or year 0114
+            message = exc.messages[0] if isinstance(exc, ValidationError) else _("Enter a valid date/time.")
+            messages.error(request, message)
+            ok = False
+        else:
+            ok = _run(
+                request,
+                services.step_return,
+                step=step,
+                finished_at=finished,
+                unfinished=bool(request.POST.get("unfinished")),
+                obstruction=bool(request.POST.get("obstruction")),
+                comment=request.POST.get("comment", ""),
+            )
     elif name == "special-order":
         ok = _run(request, services.special_order_request, step=step, reason=request.POST.get("reason", ""))
     elif name == "worker-names":
@@ -792,8 +800,8 @@ def month_report(request):
     value = request.GET.get("month", "")
     try:
         month = selectors.report_month(value)
-    except ValueError:
-        context = {"month_value": value, "error": _("Enter the month as YYYY-MM.")}
+    except ValidationError as exc:
+        context = {"month_value": value, "error": exc.messages[0]}
         return render(request, "responses/report.html", context, status=400)
     report = selectors.month_report(year=month.year, month=month.month)
     context = {"report": report, "tables": report_tables(report), "month_value": f"{month:%Y-%m}"}
@@ -806,8 +814,8 @@ def month_report_export(request):
     _report_allowed(request.user)
     try:
         month = selectors.report_month(request.GET.get("month", ""))
-    except ValueError:
-        return HttpResponseBadRequest(_("Enter the month as YYYY-MM."))
+    except ValidationError as exc:
+        return HttpResponseBadRequest(exc.messages[0])
     report = selectors.month_report(year=month.year, month=month.month)
     response = HttpResponse(
         report_workbook(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

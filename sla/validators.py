@@ -174,4 +174,3 @@ class SaneDatesFormMixin:
         for field in self.fields.values():
             if _is_date_field(field) and sane_date not in field.validators:
                 field.validators.append(sane_date)
-
