@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 import accounts.api
@@ -15,6 +18,18 @@ router.register("inbox", InboxViewSet, basename="inbox")
 for app_router in (accounts.api.router, responses.api.router, faults.api.router, billing.api.router):
     router.registry.extend(app_router.registry)
 
+# The OpenAPI document and the Swagger UI are open in development; in production they need a login
+# (the schema answers 401/403 without one, the docs page sends to the login page). The split view serves
+# the Swagger UI's start-up script as a file, so the page needs no inline script (Content-Security-Policy).
+schema_view = SpectacularAPIView.as_view(permission_classes=[IsAuthenticated if settings.PRODUCTION else AllowAny])
+docs_view = SpectacularSwaggerSplitView.as_view(
+    url_name="schema",
+    template_name="api_docs.html",
+    permission_classes=[AllowAny],
+)
+if settings.PRODUCTION:
+    docs_view = login_required(docs_view)
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("sla.urls")),
@@ -24,6 +39,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", schema_view, name="schema"),
+    path("api/docs/", docs_view, name="api-docs"),
 ]

@@ -141,3 +141,20 @@ def test_schema_and_api_docs_need_a_login_in_production(production):
     assert b"openapi" not in body
     status, headers, _ = get(port, "/api/docs/")
     assert status == 302 and headers["location"].startswith("/login/?next=/api/docs/")
+
+
+@pytest.mark.django_db
+def test_in_development_the_docs_stay_open_and_keep_to_the_policy(client):
+    """Development (the test settings): schema and Swagger UI need no login; the docs page and its
+    start-up script come from this server, with no inline script or style."""
+    assert client.get("/api/schema/").status_code == 200
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
+    html = page.content.decode()
+    assert "<script>" not in html and "<style>" not in html
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    login = client.get("/login/")
+    assert login.status_code == 200 and login["Content-Security-Policy"] == policy
