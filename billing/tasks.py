@@ -10,6 +10,12 @@ def generate_invoices(run_id: int):
 
 
 @shared_task(ignore_result=True)
+def resume_invoicing():
+    """Beat: bill runs still in invoicing whose generation was never published or never finished."""
+    return services.bill_runs_resume_invoicing()
+
+
+@shared_task(ignore_result=True)
 def scan_arrears():
     """B4.5: hourly; reminders follow BILLING_REMINDER_CYCLE_DAYS whatever the beat interval."""
     return services.arrears_scan()

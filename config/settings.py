@@ -102,7 +102,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept (DB_CONN_MAX_AGE seconds) and checked before each request reuses
+# one, so a connection the server dropped (restart, pg_terminate_backend) costs no 500.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions serialise writers, so two sweepers on SQLite
     # queue up instead of failing with "database is locked" on upgrade.
@@ -210,6 +216,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down or hung never holds a request for long (issue 11): connecting
+# and every socket operation give up after BROKER_TIMEOUT seconds, and a publish is
+# one attempt (redis-py itself reconnects a pooled connection the server dropped).
+# Measured: broker down, a publish fails in < 0.1 s; hung (SIGSTOP), in 2.0 s; one retry
+# would make that 6 s. A lost publish leaves its rows for the retry sweeps.
+BROKER_TIMEOUT = float(os.environ.get("BROKER_TIMEOUT", 2))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # the worker reconnects for as long as it takes
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": BROKER_TIMEOUT,
+        "socket_connect_timeout": BROKER_TIMEOUT,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Deadline engine (sla) -------------------------------------------------------
@@ -270,6 +296,14 @@ CELERY_BEAT_SCHEDULE["billing-arrears-scan"] = {
     "task": "billing.tasks.scan_arrears",
     "schedule": 3600.0,
     "options": {"expires": 3600.0},
+}
+# A bill run left in invoicing (its publish lost to a broker fault, or its worker killed)
+# is generated again by this sweep; a run another worker is generating is left alone.
+BILLING_RESUME_INVOICING_INTERVAL = float(os.environ.get("BILLING_RESUME_INVOICING_INTERVAL", 300))
+CELERY_BEAT_SCHEDULE["billing-resume-invoicing"] = {
+    "task": "billing.tasks.resume_invoicing",
+    "schedule": BILLING_RESUME_INVOICING_INTERVAL,
+    "options": {"expires": BILLING_RESUME_INVOICING_INTERVAL},
 }
 
 # Links in notices (e.g. a new account's first-password link) start with this address.

@@ -11,7 +11,6 @@ import time as monotime
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +34,7 @@ from .models import (
     Notification,
     SlaPolicy,
 )
+from .publish import publish_after_commit
 from .sms import get_sms_backend
 
 log = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ def _save_and_enqueue(notes: list[Notification]) -> list[Notification]:
     if to_send:
         from .tasks import deliver_notifications
 
-        transaction.on_commit(partial(deliver_notifications.delay, to_send), robust=True)
+        publish_after_commit(deliver_notifications, to_send)
     return notes
 
 
@@ -378,7 +378,7 @@ def _sweep_batch(*, now: datetime | None, batch_size: int, recipients: _Recipien
         if unhandled:
             from .tasks import handle_deadline_events
 
-            transaction.on_commit(partial(handle_deadline_events.delay, unhandled), robust=True)
+            publish_after_commit(handle_deadline_events, unhandled)
         AuditEntry.objects.bulk_create(audits)
         _save_swept(batch)
     result.deadlines, result.events, result.notifications, result.batches = len(batch), len(events), len(notes), 1

@@ -5,7 +5,7 @@ import pytest
 from accounts.defaults import load_organisation
 from sla.defaults import load_sla_defaults
 
-pytest_plugins = ["tests.celery_harness"]
+pytest_plugins = ["tests.celery_harness", "tests.fault_harness"]
 
 
 @pytest.fixture(autouse=True)
