@@ -14,13 +14,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from sla.validators import SaneDatesSerializerMixin
+
 from . import selectors, services
 from .models import ArrearsCase, BillRun, Invoice, InvoiceLine, Service, ServiceWorkOrder
 
 router = SimpleRouter()
 
 
-class BillRunSerializer(serializers.ModelSerializer):
+class BillRunSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
     operator = serializers.StringRelatedField()
     checked_by = serializers.StringRelatedField()
     verified_by = serializers.StringRelatedField()

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from sla import services as sla
 from sla.publish import publish_after_commit
+from sla.validators import add_months, month_in_range
 from sla.workflow import TransitionForbidden, apply_transition
 
 from .models import (
@@ -110,13 +112,29 @@ def _announcement_due(run: BillRun) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+#: B4.2/B4.3: a run is for the coming month or one of the last twelve (a late re-run), never further.
+RUN_MONTHS_BACK = 12
+RUN_MONTHS_AHEAD = 1
+
+
+def bill_run_months(*, today: date | None = None) -> tuple[date, date]:
+    """The first and the last month a bill or settlement run may be scheduled for (first days)."""
+    this_month = (today or timezone.localdate()).replace(day=1)
+    return add_months(this_month, -RUN_MONTHS_BACK), add_months(this_month, RUN_MONTHS_AHEAD)
+
+
 def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by=None) -> BillRun:
     """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th).
 
-    ``by`` is None when the system schedules it; a person must be IT Management staff.
+    ``by`` is None when the system schedules it; a person must be IT Management staff. The period
+    must lie within ``bill_run_months`` (nothing is created, nobody is told, otherwise).
     """
     if by is not None:
         _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
+    if kind not in BillRun.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    earliest, latest = bill_run_months()
+    month_in_range(period.replace(day=1), earliest=earliest, latest=latest, field="period")
     with transaction.atomic():
         run, created = BillRun.objects.get_or_create(kind=kind, period=period.replace(day=1))
         if created:

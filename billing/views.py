@@ -1,17 +1,17 @@
 """Pages of billing: bill runs (checklist, progress, review) and printable invoices."""
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sla.selectors import audit_trail_of, deadlines_of
+from sla.validators import parse_month
 
 from . import selectors, services
 from .models import ArrearsCase, BillRun
@@ -25,19 +25,27 @@ def _readable(request):
 @login_required
 def run_list(request):
     _readable(request)
+    context = {"kinds": BillRun.Kind.choices}
+    status = 200
     if request.method == "POST":
-        try:
-            year, month = (int(x) for x in request.POST.get("period", "").split("-")[:2])
-            period = date(year, month, 1)
-        except ValueError:
-            messages.error(request, _("Enter the month as YYYY-MM."))
-            return redirect("billing:runs")
-        run = services.bill_run_schedule(
-            period=period, kind=request.POST.get("kind", BillRun.Kind.BILLING), by=request.user
-        )
-        return redirect("billing:run", pk=run.pk)
-    page = Paginator(selectors.bill_runs_for(request.user), 24).get_page(request.GET.get("page"))
-    return render(request, "billing/run_list.html", {"page": page, "kinds": BillRun.Kind.choices})
+        context |= {"period_value": request.POST.get("period", ""), "kind_value": request.POST.get("kind", "")}
+        try:  # B4.2/B4.3: the service decides which months may be run; its message goes on the form
+            run = services.bill_run_schedule(
+                period=parse_month(request.POST.get("period", ""), allow_day=True),
+                kind=request.POST.get("kind", BillRun.Kind.BILLING),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            context["errors"] = [message for errors in _error_lists(exc) for message in errors]
+            status = 400
+        else:
+            return redirect("billing:run", pk=run.pk)
+    context["page"] = Paginator(selectors.bill_runs_for(request.user), 24).get_page(request.GET.get("page"))
+    return render(request, "billing/run_list.html", context, status=status)
+
+
+def _error_lists(exc: ValidationError):
+    return exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
 
 
 @login_required
