@@ -1,7 +1,6 @@
 """REST API of billing, mounted under /api/v1/: bill runs (transitions as POST actions),
 invoices (with CSV / Excel export) and customer services."""
 
-import csv
 import io
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from sla.exports import csv_writer, xlsx_append
 from sla.validators import SaneDatesSerializerMixin
 
 from . import selectors, services
@@ -162,7 +162,7 @@ def _export_rows(invoices):
     for invoice in invoices:
         yield [
             invoice.number, invoice.customer.code, invoice.customer.name, f"{invoice.period:%Y-%m}",
-            invoice.get_state_display(), str(invoice.total),
+            invoice.get_state_display(), invoice.total,
         ]  # fmt: skip
 
 
@@ -191,9 +191,9 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
             book = Workbook(write_only=True)
             sheet = book.create_sheet(_("Invoices"))
-            sheet.append(EXPORT_HEADERS)
+            xlsx_append(sheet, EXPORT_HEADERS)
             for row in _export_rows(invoices.iterator(chunk_size=2000)):
-                sheet.append(row[:5] + [float(row[5])])
+                xlsx_append(sheet, row[:5] + [float(row[5])])
             buffer = io.BytesIO()
             book.save(buffer)
             response = HttpResponse(
@@ -204,7 +204,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="invoices.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # user text (customer names) as text, never a formula
         writer.writerow(EXPORT_HEADERS)
         writer.writerows(_export_rows(invoices.iterator(chunk_size=2000)))
         return response

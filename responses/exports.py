@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sla.exports import xlsx_append
+
 from .selectors import TOTAL, MonthReport
 
 # section → (title, [(key, header)]); the order of the sheets and of the page's tables.
@@ -92,11 +94,11 @@ def report_workbook(report: MonthReport) -> bytes:
     bold = Font(bold=True)
     for table in report_tables(report):
         sheet = book.create_sheet(title=table["title"][:31])
-        sheet.append(table["headers"])
+        xlsx_append(sheet, table["headers"])
         for cell in sheet[1]:
             cell.font = bold
         for row in table["rows"]:
-            sheet.append(row)
+            xlsx_append(sheet, row)  # user text (customers, reasons) as text, never a formula
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table["headers"], start=1):
             values = [header] + [row[index - 1] for row in table["rows"]]
