@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 
 from sla.models import Deadline, Level, Notification
 from sla.services import audit_record, deadline_cancel, deadline_meet, deadline_start, notify
+from sla.validators import YEAR, check_range
 from sla.workflow import apply_transition
 
 from .access import is_read_only, may_record_hr_events
@@ -356,6 +357,24 @@ def user_deactivate(*, user: User, by, reason: str) -> int:
     return revoked
 
 
+#: A3.2: a job change or departure is recorded from a year after it took effect (late paperwork)
+#: to a year ahead (a planned departure); anything further is a typing error.
+HR_EVENT_WINDOW = YEAR
+
+
+def hr_effective_on_check(effective_on: date | None) -> None:
+    """A3.2: ``ValidationError`` on ``effective_on`` when it is outside ``HR_EVENT_WINDOW`` around today."""
+    today = timezone.localdate()
+    check_range(
+        effective_on,
+        field="effective_on",
+        earliest=today - HR_EVENT_WINDOW,
+        latest=today + HR_EVENT_WINDOW,
+        too_early=_("A job change or departure can be recorded at most a year after it took effect."),
+        too_late=_("A job change or departure can be recorded at most a year ahead."),
+    )
+
+
 def hr_event_record(
     *,
     user: User,
@@ -377,6 +396,7 @@ def hr_event_record(
         raise PermissionDenied
     if kind not in HrEvent.Kind.values:
         raise ValidationError({"kind": _("Unknown kind.")})
+    hr_effective_on_check(effective_on)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         event = HrEvent.objects.create(
@@ -474,6 +494,14 @@ def hr_events_import_csv(*, data: str, by) -> tuple[list[HrEvent], list[str]]:
             errors.append(_("Line %(line)d: unknown kind %(kind)s") % {"line": line, "kind": kind})
         if on_text and on is None:
             errors.append(_("Line %(line)d: bad date %(date)s") % {"line": line, "date": on_text})
+        else:
+            try:
+                hr_effective_on_check(on)
+            except ValidationError as exc:
+                errors.extend(
+                    _("Line %(line)d: %(error)s") % {"line": line, "error": message}
+                    for message in exc.message_dict["effective_on"]
+                )
         if dept_code and dept_code not in departments:
             errors.append(_("Line %(line)d: no department %(code)s") % {"line": line, "code": dept_code})
         rows.append((user, kind, on, departments.get(dept_code), (row.get("note") or "").strip()))
