@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL character in a query string answers 400 (config/api.py).
+    "config.api.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -323,14 +325,26 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies: size, nesting and NUL limits (400); the schema documents the error answers.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sla.workflow.api_exception_handler",
 }
+# Request bodies (API JSON and form fields; uploaded files are not counted) and JSON nesting.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))
+API_JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "Business Response Platform API",
     "DESCRIPTION": "业务响应管理平台 API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components (FooRequest): an upload is a binary file there, not the
+    # URL the answer gives, and read-only fields are left out of what a client sends.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI is served from this server (no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -345,6 +359,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "WarningLevelEnum": "faults.models.WarningLevel",
         "ServiceLevelEnum": "sla.models.Level",
         "RoleEnum": "accounts.roles.Role",
+        "AccountRequestKindEnum": "accounts.models.AccountRequest.Kind",
     }
 )
 

@@ -4,15 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny, IsAuthenticated
-from rest_framework.routers import DefaultRouter
 
 import accounts.api
 import billing.api
 import faults.api
 import responses.api
+from config.api import ApiRouter
 from sla.api import InboxViewSet
 
-router = DefaultRouter()
+router = ApiRouter()  # integer ids only: /api/v1/orders/abc/ is a 404
 router.register("inbox", InboxViewSet, basename="inbox")
 # Each app keeps its own router in <app>/api.py; they are merged here.
 for app_router in (accounts.api.router, responses.api.router, faults.api.router, billing.api.router):
@@ -42,3 +42,6 @@ urlpatterns = [
     path("api/schema/", schema_view, name="schema"),
     path("api/docs/", docs_view, name="api-docs"),
 ]
+
+# Unknown URLs under /api/ answer JSON; pages keep templates/404.html.
+handler404 = "config.api.not_found"

@@ -63,7 +63,10 @@ class FaultNoticeSerializer(serializers.ModelSerializer):
 class FaultTicketSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     repair_due_at = serializers.DateTimeField(read_only=True, allow_null=True, required=False)
-    escalated_to = serializers.ChoiceField(choices=Role.choices, read_only=True, allow_null=True, required=False)
+    # "" or null: not escalated (the repair deadline's escalated_to_role is blank, or there is none).
+    escalated_to = serializers.ChoiceField(
+        choices=Role.choices, read_only=True, allow_null=True, allow_blank=True, required=False
+    )
 
     class Meta:
         model = FaultTicket

@@ -9,6 +9,8 @@ share one path. A lost race or a wrong state raises ``TransitionConflict``
 ``TransitionForbidden`` (HTTP 403).
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -94,6 +96,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: a JSON 400 that says so.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = exceptions.ParseError(_("The request body is larger than %(limit)d bytes.") % {"limit": limit})
     elif isinstance(exc, TransitionConflict):
         exc = Conflict(str(exc))
     elif isinstance(exc, TransitionForbidden):

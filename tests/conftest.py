@@ -51,3 +51,21 @@ def pytest_terminal_summary(terminalreporter):
         for line in sorted(lines):
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"total: {total} cells")
+    _schemathesis_summary(terminalreporter)
+
+
+def _schemathesis_summary(terminalreporter):
+    """Requests the API fuzz (tests/fuzz) made, per role and in all (issue 11 §4)."""
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "schemathesis"
+    ]
+    if lines:
+        terminalreporter.section("schemathesis")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
+        total = sum(int(line.split(" requests")[0].rsplit(" ", 1)[1]) for line in lines)
+        terminalreporter.write_line(f"total: {total} requests")
