@@ -50,6 +50,7 @@ REQUISITION = "requisition"
 CONFIRMATION = "order-confirmation"
 
 GOV_ENTERPRISE = "gov_enterprise"
+NETBUILD = "netbuild"
 A_FLOOR_GOV_ENTERPRISE = 6  # R1.4
 LEVEL_BELOW = {Level.A: Level.B, Level.B: Level.C, Level.C: Level.C}
 
@@ -286,6 +287,10 @@ def _order_number(order: Order, at) -> str:
     return f"R{timezone.localtime(at):%Y%m}-{order.pk:07d}"
 
 
+def _center() -> Department | None:
+    return Department.objects.filter(side=Department.Side.CENTER).order_by("pk").first()
+
+
 def _start_provisioning(order: Order, started_at) -> Deadline:
     deadline = sla.deadline_start(
         subject=order,
@@ -293,6 +298,7 @@ def _start_provisioning(order: Order, started_at) -> Deadline:
         level=order.level,  # R1.3: the level wins over the requested completion time
         title=_("Order %(number)s provisioning") % {"number": order.number},
         started_at=started_at,
+        assessed_department=_center(),  # the Center accepts, plans, dispatches and answers for the order
     )
     Order.objects.filter(pk=order.pk).update(due_at=deadline.due_at)
     return deadline
@@ -396,6 +402,8 @@ def order_mark_no_resources(*, order: Order, by, at: datetime | None = None) -> 
             kind=NEW_BUILD,
             title=_("Order %(number)s new build") % {"number": order.number},
             started_at=order.phoned_at or order.submitted_at or at,
+            # 网络建设部 designs and builds; the sweeper falls back to the Center if it has nobody.
+            assessed_department=Department.objects.filter(code=NETBUILD).first() or _center(),
         )
         order.due_at = deadline.due_at
         order.responsible_department = order.front_department
@@ -669,7 +677,11 @@ def requisition_raise(*, by, customer, resource_type: str, description: str, at=
     req.full_clean(exclude=["created_by", "state"])
     req.save()
     deadline = sla.deadline_start(
-        subject=req, kind=REQUISITION, title=_("Requisition %(pk)s") % {"pk": req.pk}, started_at=req.created_at
+        subject=req,
+        kind=REQUISITION,
+        title=_("Requisition %(pk)s") % {"pk": req.pk},
+        started_at=req.created_at,
+        assessed_department=_center(),  # the Center checks the records; dispatching moves it (R1.7)
     )
     req.due_at = deadline.due_at
     req.save(update_fields=["due_at"])
@@ -681,7 +693,11 @@ def requisition_raise(*, by, customer, resource_type: str, description: str, at=
 def requisition_dispatch(*, requisition: Requisition, by) -> Requisition:
     """R1.7: dispatch by resource type (lines → 线路维护中心, ports → 网络监控中心, wireless → 无线设备中心)."""
     department = Department.objects.get(code=Requisition.DEPARTMENT_OF[requisition.resource_type])
-    return _apply(requisition, "dispatch", by=by, department=department)
+    requisition = _apply(requisition, "dispatch", by=by, department=department)
+    deadline = _open_deadline(requisition, REQUISITION)
+    if deadline:  # the assigned department now answers for the 3 days (R1.7)
+        sla.deadline_reassign(deadline=deadline, department=department, by=by, comment="R1.7")
+    return requisition
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.roles import Role
 
 from .calendars import add_duration
 from .hooks import handlers_for
@@ -164,6 +165,27 @@ def deadline_cancel(*, deadline: Deadline, by=None, at: datetime | None = None, 
     return _change_deadline(deadline, "cancel", by=by, comment=comment, at=at or timezone.now())
 
 
+def deadline_reassign(*, deadline: Deadline, department: Department, by=None, comment="") -> Deadline:
+    """Name another department as the one answering for ``deadline`` (a requisition dispatched to
+    the department holding the resource, R1.7); the sweeper then tells that department."""
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if locked.assessed_department_id == department.pk:
+            return locked
+        before = locked.assessed_department
+        locked.assessed_department = department
+        locked.save(update_fields=["assessed_department"])
+        audit_record(
+            subject=locked,
+            actor=by,
+            transition="reassign",
+            from_state=before.code if before else "",
+            to_state=department.code,
+            comment=comment,
+        )
+    return locked
+
+
 # --- the sweeper -------------------------------------------------------------------
 
 
@@ -181,11 +203,45 @@ class SweepResult:
         self.batches += other.batches
 
 
+# Who answers when nobody holding a deadline's roles is found in its assessed department (or the
+# deadline names no department or no roles): that department's manager, else the Center's
+# dispatchers, else the Center's manager. A warning or breach never reaches nobody (S5.4).
+FALLBACK_RECIPIENTS = (
+    (Role.DEPT_MANAGER, EscalationRung.Scope.ASSESSED),
+    (Role.DISPATCHER, EscalationRung.Scope.CENTER),
+    (Role.DEPT_MANAGER, EscalationRung.Scope.CENTER),
+)
+
+
 class _RecipientCache:
     """Who holds ``role`` within a scope; one query per (role, scope, department) per sweep."""
 
     def __init__(self):
         self._cache: dict[tuple, list[Recipient]] = {}
+        self._fell_back: set[tuple] = set()
+
+    def accountable(self, wanted, department_id: int | None, kind: str) -> list[Recipient]:
+        """The holders of the ``wanted`` (role, scope) pairs, else the first fallback that names someone."""
+        who: list[Recipient] = []
+        for role, scope in wanted:
+            who += self.get(role, scope, department_id)
+        if who:
+            return who
+        for role, scope in FALLBACK_RECIPIENTS:
+            who = self.get(role, scope, department_id)
+            if who:
+                break
+        key = (kind, tuple(wanted), department_id)
+        if key not in self._fell_back:  # once per sweep, not once per deadline
+            self._fell_back.add(key)
+            log.warning(
+                "Deadline kind %s, department %s: nobody holds %s; told %s instead",
+                kind,
+                department_id,
+                [role for role, _scope in wanted],
+                "nobody" if not who else f"{len(who)} fallback recipient(s)",
+            )
+        return who
 
     def get(self, role: str, scope: str, department_id: int | None) -> list[Recipient]:
         key = (role, scope, department_id if scope == EscalationRung.Scope.ASSESSED else None)
@@ -363,13 +419,12 @@ def _sweep_batch(*, now: datetime | None, batch_size: int, recipients: _Recipien
         for event in events:
             deadline = event.deadline
             if event.rung is not None:
-                who = recipients.get(event.rung.notify_role, event.rung.scope, deadline.assessed_department_id)
+                wanted = [(event.rung.notify_role, event.rung.scope)]
                 channels = event.rung.channels
             else:
-                who = []
-                for role in deadline.notify_roles:
-                    who += recipients.get(role, EscalationRung.Scope.ASSESSED, deadline.assessed_department_id)
+                wanted = [(role, EscalationRung.Scope.ASSESSED) for role in deadline.notify_roles]
                 channels = [Notification.Channel.INAPP, Notification.Channel.EMAIL]
+            who = recipients.accountable(wanted, deadline.assessed_department_id, deadline.kind)
             if who:
                 subject, body = _event_message(deadline, event)
                 notes += _build_notifications(sorted(set(who)), channels, subject, body, fired_at, event)

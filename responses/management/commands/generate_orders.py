@@ -454,6 +454,13 @@ def generate_deadlines(*, now, stdout=None) -> int:
     return _deadlines_in_python(now=now)
 
 
+def _center_id() -> int | None:
+    """Provisioning deadlines answer to the Center, as ``responses.services`` starts them (issue 11)."""
+    from accounts.models import Department
+
+    return Department.objects.filter(side=Department.Side.CENTER).order_by("pk").values_list("pk", flat=True).first()
+
+
 def _deadlines_in_python(*, now) -> int:
     from django.contrib.contenttypes.models import ContentType
 
@@ -485,11 +492,12 @@ def _deadlines_in_python(*, now) -> int:
             )
         )  # fmt: skip
 
+    center = _center_id()
     generated = Order.objects.filter(number__startswith="G", submitted_at__isnull=False)
     for o in generated.filter(state__in=OPEN_ORDER_STATES + CLOSED_ORDER_STATES).values(
         "id", "number", "level", "state", "submitted_at", "due_at", "completed_at"
     ):
-        add(order_ct, o["id"], f"Order {o['number']} provisioning", PROVISIONING, o["level"], None,
+        add(order_ct, o["id"], f"Order {o['number']} provisioning", PROVISIONING, o["level"], center,
             o["submitted_at"], o["due_at"], o["completed_at"], o["state"] in OPEN_ORDER_STATES)  # fmt: skip
     steps = WorkStep.objects.filter(
         order__in=generated, dispatched_at__isnull=False, state__in=OPEN_STEP_STATES + ("returned",)
@@ -531,7 +539,7 @@ def _deadlines_in_sql(*, now, stdout=None) -> int:
         "closed_at": "CASE WHEN is_open THEN NULL ELSE COALESCE(closed, due) END",
         "created_at": "%(now)s",
     }  # fmt: skip
-    columns, values, params = [], [], {"now": now, "order_ct": order_ct, "step_ct": step_ct}
+    columns, values, params = [], [], {"now": now, "order_ct": order_ct, "step_ct": step_ct, "center": _center_id()}
     for f in Deadline._meta.concrete_fields:
         if f.primary_key:
             continue
@@ -545,7 +553,7 @@ def _deadlines_in_sql(*, now, stdout=None) -> int:
     missing = "NOT EXISTS (SELECT 1 FROM sla_deadline d WHERE d.content_type_id = {ct} AND d.object_id = {oid})"
     source = f"""
         SELECT %(order_ct)s AS ct, o.id AS oid, 'Order ' || o.number || ' provisioning' AS title,
-               '{PROVISIONING}' AS kind, o.level AS lvl, NULL::bigint AS dept, o.submitted_at AS started,
+               '{PROVISIONING}' AS kind, o.level AS lvl, %(center)s::bigint AS dept, o.submitted_at AS started,
                o.due_at AS due, o.due_at - {warn_case(PROVISIONING, "o.level")} AS warn_at,
                o.completed_at AS closed, o.state IN {OPEN_ORDER_STATES} AS is_open
         FROM responses_order o
