@@ -21,6 +21,7 @@ from accounts.models import Department
 from accounts.roles import Role
 from billing.models import Service
 from sla.models import Level
+from sla.validators import sane_date
 
 from . import selectors, services
 from .models import (
@@ -114,7 +115,7 @@ class FaultReportSerializer(serializers.Serializer):
     handling_department = serializers.PrimaryKeyRelatedField(queryset=_departments(), required=False)
     reporter_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    phone_reported_at = serializers.DateTimeField(required=False, allow_null=True)
+    phone_reported_at = serializers.DateTimeField(required=False, allow_null=True, validators=[sane_date])
 
 
 class FaultCommentSerializer(serializers.Serializer):
@@ -369,7 +370,7 @@ class FaultNewEventSerializer(FaultFiguresSerializer):
     category = serializers.ChoiceField(choices=EventCategory.choices)
     source = serializers.ChoiceField(choices=EventSource.choices)
     business_department = serializers.PrimaryKeyRelatedField(queryset=_departments())
-    detected_at = serializers.DateTimeField(required=False, allow_null=True)
+    detected_at = serializers.DateTimeField(required=False, allow_null=True, validators=[sane_date])
 
 
 class FaultScriptSerializer(serializers.Serializer):
@@ -506,7 +507,7 @@ class FaultNewComplaintSerializer(serializers.Serializer):
     content = serializers.CharField()
     department = serializers.PrimaryKeyRelatedField(queryset=_departments())
     escalated = serializers.BooleanField(required=False, default=False)
-    received_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = serializers.DateTimeField(required=False, allow_null=True, validators=[sane_date])
     quality_event = serializers.PrimaryKeyRelatedField(
         queryset=QualityEvent.objects.all(), required=False, allow_null=True
     )
@@ -595,7 +596,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Today's (or ``?day=``) counts per category that reach a warning level (F2.9 → F2.7)."""
         query = None
         if request.query_params.get("day"):
-            query = serializers.DateField().run_validation(request.query_params["day"])
+            day = serializers.DateField(validators=[sane_date])
+            try:
+                query = day.run_validation(request.query_params["day"])
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"day": exc.detail}) from exc
         rows = [
             {
                 "category": s["category"],

@@ -21,6 +21,7 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from sla import services as sla
 from sla.models import Deadline, Level
+from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict, apply_transition
 
 from .levels import figures_of, warning_level
@@ -139,8 +140,16 @@ def fault_report(
     elif service is not None and category not in CIRCUIT_CATEGORIES:
         errors["category"] = _("A circuit fault is a line, equipment, power or other fault.")
     now = timezone.now()
-    if phone_reported_at and phone_reported_at > now + timedelta(minutes=1):
-        errors["phone_reported_at"] = _("The phone call cannot be in the future.")
+    try:  # F2.1: a backfilled ticket starts at the call, at most BACKFILL_LIMIT ago
+        check_happened(
+            phone_reported_at,
+            field="phone_reported_at",
+            now=now,
+            not_before=now - BACKFILL_LIMIT,
+            too_late=_("The phone call cannot be in the future."),
+        )
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if handling_department is None:
         if system is not None:
             handling_department = system.department
@@ -576,7 +585,9 @@ def event_create(
     if unknown:
         raise TypeError(f"unknown figures: {sorted(unknown)}")
     _validate_override(override_level, override_reason)
-    detected_at = detected_at or timezone.now()
+    now = timezone.now()  # F2.8: its deadlines count from detection, at most BACKFILL_LIMIT ago
+    check_happened(detected_at, field="detected_at", now=now, not_before=now - BACKFILL_LIMIT)
+    detected_at = detected_at or now
     with transaction.atomic():
         event = QualityEvent(
             title=title,
@@ -813,6 +824,8 @@ def complaint_receive(
     quality_event: QualityEvent | None = None,
 ) -> Complaint:
     _require_writer(by)
+    now = timezone.now()  # F2.9: its reply deadline counts from reception, at most BACKFILL_LIMIT ago
+    check_happened(received_at, field="received_at", now=now, not_before=now - BACKFILL_LIMIT)
     with transaction.atomic():
         complaint = Complaint.objects.create(
             customer_name=customer_name,

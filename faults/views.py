@@ -16,6 +16,7 @@ from accounts.access import is_read_only
 from accounts.models import Department
 from billing.models import Service
 from sla.selectors import audit_trail_of
+from sla.validators import sane_date
 
 from . import selectors, services
 from .models import FaultCategory, InternalSystem
@@ -74,6 +75,7 @@ class ReportForm(forms.Form):
     phone_reported_at = forms.DateTimeField(
         label=gettext_lazy("Time of the phone call (backfilled tickets)"),
         required=False,
+        validators=[sane_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
