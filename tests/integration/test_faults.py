@@ -29,7 +29,7 @@ ADDRESS = "newbie@example.com"
 
 def _approved_new_account(org, cast, username: str = "newbie") -> AccountRequest:
     request = services.account_request_submit(
-        by=cast.manager,
+        by=cast.member,
         kind=AccountRequest.Kind.NEW_ACCOUNT,
         new_username=username,
         new_full_name="新员工",
