@@ -24,6 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from sla import secrets
 from sla.models import Deadline, Level, Notification
 from sla.services import audit_record, deadline_cancel, deadline_meet, deadline_start, notify
 from sla.validators import YEAR, check_range
@@ -265,16 +266,20 @@ def password_link(user: User) -> str:
 
 
 def password_link_send(*, user: User) -> None:
-    """Send a new account holder the link to choose a first password (e-mail and SMS)."""
+    """Send a new account holder the link to choose a first password (e-mail and SMS).
+
+    The link is a secret (issue 11): the stored notices say ``[链接已隐藏]`` in its place and keep it
+    sealed until the e-mail and the SMS carrying it are sent (``sla.secrets``)."""
     body = _(
         "An account %(username)s was opened for you on the Business Response Platform. "
         "Choose your password here within %(days)d days: %(link)s"
-    ) % {"username": user.username, "link": password_link(user), "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+    ) % {"username": user.username, "link": secrets.PLACEHOLDER, "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
     notify(
         users=[user],
         subject=_("Your new account: choose a password"),
         body=body,
         channels=(Notification.Channel.EMAIL, Notification.Channel.SMS),
+        secret=password_link(user),
     )
 
 

@@ -333,6 +333,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # A secret for the e-mail/SMS only (a first-password link), sealed by sla.secrets; the body shows
+    # sla.secrets.PLACEHOLDER in its place. Wiped once the notice is sent or has failed for good.
+    sealed_secret = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

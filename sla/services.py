@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from accounts.roles import Role
 
+from . import secrets
 from .calendars import add_duration
 from .hooks import handlers_for
 from .models import (
@@ -472,12 +473,29 @@ def sweep_due_deadlines(
 
 
 def notify(
-    *, users, subject: str, body: str = "", channels=(Notification.Channel.INAPP, Notification.Channel.EMAIL)
+    *,
+    users,
+    subject: str,
+    body: str = "",
+    channels=(Notification.Channel.INAPP, Notification.Channel.EMAIL),
+    secret: str = "",
 ) -> list[Notification]:
-    """Send an ad-hoc notice to ``users`` on ``channels`` (rows first, sent after commit)."""
+    """Send an ad-hoc notice to ``users`` on ``channels`` (rows first, sent after commit).
+
+    ``secret`` (a first-password link, a token) goes where ``body`` says ``sla.secrets.PLACEHOLDER``, in
+    the e-mails and SMS only: the rows keep the placeholder and the secret sealed until it is sent.
+    """
+    if secret and secrets.PLACEHOLDER not in body:
+        raise ValueError("a notice with a secret names its place with sla.secrets.PLACEHOLDER")
     recipients = [(u.pk, u.email, u.phone) for u in users if u.is_active]
+    notes = _build_notifications(recipients, channels, subject[:200], body, timezone.now())
+    if secret:
+        sealed = secrets.seal(secret)
+        for note in notes:
+            if note.channel != Notification.Channel.INAPP:
+                note.sealed_secret = sealed
     with transaction.atomic():
-        return _save_and_enqueue(_build_notifications(recipients, channels, subject[:200], body, timezone.now()))
+        return _save_and_enqueue(notes)
 
 
 def notify_addresses(*, addresses, subject: str, body: str = "") -> list[Notification]:
@@ -493,10 +511,11 @@ def notify_addresses(*, addresses, subject: str, body: str = "") -> list[Notific
 
 
 def _send_one(note: Notification, connection) -> None:
+    body = secrets.reveal(note.body, note.sealed_secret)  # the secret exists only in what is sent
     if note.channel == Notification.Channel.EMAIL:
-        EmailMessage(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [note.address], connection=connection).send()
+        EmailMessage(note.subject, body, settings.DEFAULT_FROM_EMAIL, [note.address], connection=connection).send()
     elif note.channel == Notification.Channel.SMS:
-        get_sms_backend().send(note.address, f"{note.subject}\n{note.body}".strip())
+        get_sms_backend().send(note.address, f"{note.subject}\n{body}".strip())
 
 
 def notifications_deliver(*, ids=None, stale: bool = False, limit: int = 500) -> int:
@@ -531,13 +550,18 @@ def notifications_deliver(*, ids=None, stale: bool = False, limit: int = 500) ->
         try:
             _send_one(note, connection)
         except Exception as exc:  # noqa: BLE001 - any gateway failure is recorded on the row
-            log.warning("Notification %s failed: %s", note.pk, exc)
-            final = note.attempts >= settings.SLA_NOTIFICATION_MAX_ATTEMPTS
+            error = secrets.redact(str(exc))  # a gateway may echo the message, secret included
+            log.warning("Notification %s failed: %s", note.pk, error)
+            final = note.attempts >= settings.SLA_NOTIFICATION_MAX_ATTEMPTS or isinstance(exc, secrets.SecretUnreadable)
             Notification.objects.filter(pk=note.pk, claim=token).update(
-                status=Status.FAILED if final else Status.PENDING, last_error=str(exc)[:2000]
+                status=Status.FAILED if final else Status.PENDING,
+                last_error=error[:2000],
+                **({"sealed_secret": ""} if final else {}),
             )
             continue
-        Notification.objects.filter(pk=note.pk, claim=token).update(status=Status.SENT, sent_at=timezone.now())
+        Notification.objects.filter(pk=note.pk, claim=token).update(
+            status=Status.SENT, sent_at=timezone.now(), sealed_secret=""
+        )
         sent += 1
     return sent
 
