@@ -155,6 +155,7 @@ class InvoiceFilter(filters.FilterSet):
         fields = ["run", "customer", "period", "state"]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = ["发票号", "客户编号", "客户名称", "账期", "状态", "金额（元）"]
 
 
@@ -180,7 +181,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("as", str, enum=["csv", "xlsx"], description="file type, default csv")],
-        responses={(200, "text/csv"): bytes},
+        responses={(200, "text/csv"): bytes, (200, XLSX): bytes},
     )
     @action(detail=False, methods=["get"])
     def export(self, request):
@@ -197,7 +198,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
             buffer = io.BytesIO()
             book.save(buffer)
             response = HttpResponse(
-                buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                buffer.getvalue(), content_type=XLSX
             )
             response["Content-Disposition"] = 'attachment; filename="invoices.xlsx"'
             return response

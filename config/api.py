@@ -14,14 +14,14 @@ OpenAPI document says what the API really answers.
 ``rest_framework.views`` is still loading.)
 """
 
-from django.core.validators import ProhibitNullCharactersValidator
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
 
+from config.parsers import NUL, nul_message
+
 API_PREFIX = "/api/"
-NUL = "\x00"
 
 
 class ApiRouter(DefaultRouter):
@@ -47,10 +47,6 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
-def _nul_message():
-    return str(ProhibitNullCharactersValidator.message)
-
-
 class RejectNulMiddleware:
     """A NUL character anywhere in the query string answers 400 (JSON under /api/)."""
 
@@ -60,6 +56,6 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()):
             if request.path.startswith(API_PREFIX):
-                return JsonResponse({"detail": _nul_message()}, status=400)
-            return defaults.bad_request(request, exceptions.ParseError(_nul_message()))
+                return JsonResponse({"detail": nul_message()}, status=400)
+            return defaults.bad_request(request, exceptions.ParseError(nul_message()))
         return self.get_response(request)

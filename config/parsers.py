@@ -7,15 +7,14 @@ import codecs
 import json
 
 from django.conf import settings
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
 NUL = "\x00"
 
 
-def _nul_message():
-    return str(ProhibitNullCharactersValidator.message)
+def nul_message():
+    return _("Text may not contain a NUL character.")
 
 
 def _check_json(data, max_depth):
@@ -26,7 +25,7 @@ def _check_json(data, max_depth):
         value, depth = stack.pop()
         if isinstance(value, str):
             if NUL in value:
-                raise exceptions.ParseError(_nul_message())
+                raise exceptions.ParseError(nul_message())
         elif isinstance(value, dict | list):
             if depth > max_depth:
                 raise exceptions.ParseError(
@@ -35,7 +34,7 @@ def _check_json(data, max_depth):
             if isinstance(value, dict):
                 for key, item in value.items():
                     if NUL in key:
-                        raise exceptions.ParseError(_nul_message())
+                        raise exceptions.ParseError(nul_message())
                     stack.append((item, depth + 1))
             else:
                 stack.extend((item, depth + 1) for item in value)

@@ -529,7 +529,9 @@ class OrderViewSet(
             file=data.validated_data["file"],
             kind=data.validated_data.get("kind", Attachment.Kind.GENERAL),
         )
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         request=None,
