@@ -3,7 +3,11 @@ works under it — the language switch, the Swagger UI (drf-spectacular-sidecar)
 test_dashboard.py). The ``page`` fixture fails a test on any violation Chromium reports."""
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
+
+from accounts.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,3 +37,25 @@ def test_swagger_ui_renders_under_the_policy(page):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Business Response Platform API")
     expect(page.locator(".opblock").first).to_be_visible()
+
+
+def test_the_pages_and_the_admin_live_with_the_policy(page):
+    """The superuser walks the main pages and the admin; the fixture fails the test on any violation."""
+    call_command("seed_demo")
+    page.goto("/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "Brp-demo-2026")
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("欢迎")
+    user = User.objects.get(username="jk_supervisor")
+    names = [
+        "home", "sla:inbox", "sla:dashboard", "sla:deadlines", "acct-requests", "acct-request-new", "acct-grants",
+        "acct-hr", "faults:queue", "faults:report", "faults:events", "responses:list", "responses:center",
+        "responses:report", "billing:runs", "admin:index", "admin:accounts_user_changelist",
+        "admin:sla_notification_changelist", "admin:sla_slapolicy_changelist",
+    ]  # fmt: skip
+    paths = [reverse(name) for name in names] + [reverse("admin:accounts_user_change", args=[user.pk])]
+    for path in paths:
+        response = page.goto(path)
+        assert response.status < 400, (path, response.status)
+        page.wait_for_load_state("networkidle")
