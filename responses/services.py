@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
 
 from accounts.access import has_role_in, is_center_dispatcher, is_read_only, works_in_back_office
 from accounts.models import Department
@@ -502,17 +503,18 @@ def step_return(
 ) -> WorkStep:
     """R1.8–R1.10: return a step with its actual completion time; the next step starts, or the order completes."""
     at = _now(at)
-    # R1.8/R1.9: the work was finished between the step's dispatch and now (minutes typed on a page
-    # may round the dispatch down, and a clock may be a little fast: CLOCK_SKEW either side).
-    check_happened(
-        finished_at,
-        field="finished_at",
-        now=at,
-        not_before=step.dispatched_at - CLOCK_SKEW if step.dispatched_at else None,
-        too_early=_("The actual completion time cannot be before the step was dispatched (%(at)s).")
-        % {"at": timezone.localtime(step.dispatched_at).strftime("%Y-%m-%d %H:%M") if step.dispatched_at else ""},
-        too_late=_("The actual completion time cannot be in the future."),
-    )
+    if by is None or has_transition_perm(step.return_, by):  # else _apply answers 403/409 first
+        # R1.8/R1.9: the work was finished between the step's dispatch and now (minutes typed on a page
+        # may round the dispatch down, and a clock may be a little fast: CLOCK_SKEW either side).
+        check_happened(
+            finished_at,
+            field="finished_at",
+            now=at,
+            not_before=step.dispatched_at - CLOCK_SKEW if step.dispatched_at else None,
+            too_early=_("The actual completion time cannot be before the step was dispatched (%(at)s).")
+            % {"at": timezone.localtime(step.dispatched_at).strftime("%Y-%m-%d %H:%M") if step.dispatched_at else ""},
+            too_late=_("The actual completion time cannot be in the future."),
+        )
     if not unfinished and finished_at is None:
         raise ValidationError({"finished_at": _("State the actual completion time.")})
     deadline = _open_deadline(step, STEP_RESOURCE)

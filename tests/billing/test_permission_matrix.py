@@ -18,7 +18,8 @@ import pytest
 from django.utils import timezone
 
 from billing.models import ArrearsCase, BillRun, Customer, Invoice, Service
-from billing.services import CHECKLIST
+from billing.services import CHECKLIST, bill_run_months
+from sla.validators import add_months
 from tests.permission_matrix import (
     ANON,
     LOGIN,
@@ -142,6 +143,20 @@ def _period():
     return date(1990 + n // 12, n % 12 + 1, 1)
 
 
+def _schedulable():
+    """A (kind, month) ``bill_run_schedule`` accepts (B4.2/B4.3: one of the last twelve months or the
+    coming one) that has no run yet, for the ``create`` cells."""
+    earliest, latest = bill_run_months()
+    taken = set(BillRun.objects.values_list("kind", "period"))
+    month = earliest
+    while month <= latest:
+        for kind in (BillRun.Kind.BILLING, BillRun.Kind.SETTLEMENT):
+            if (kind, month) not in taken:
+                return kind, month
+        month = add_months(month, 1)
+    raise AssertionError("every schedulable month already has its runs")
+
+
 def make_run(world, state=S.SCHEDULED):
     # The operator is a colleague in IT, so the acting operator may verify (four eyes, B4.2).
     operator = world.colleague("it") if state != S.SCHEDULED else None
@@ -200,7 +215,8 @@ def prepare_api(world, basename, action, dept, user, which):
         obj = read_object(world, basename)
         return Call(obj=obj, listed=obj if action == "list" else None)
     if action == "create":
-        return Call(body={"kind": "billing", "period": _period().isoformat()})
+        kind, period = _schedulable()
+        return Call(body={"kind": kind, "period": period.isoformat()})
     if basename == "arrears":
         return Call(obj=make_arrears(), body=BODY[action])
     return Call(obj=make_run(world, RUN_STATE[action]), body=BODY.get(action, {}))
@@ -208,7 +224,10 @@ def prepare_api(world, basename, action, dept, user, which):
 
 def prepare_page(world, name, action, dept, user, which):
     if name == "billing:runs":
-        return ([], {"period": f"{_period():%Y-%m}", "kind": "billing"} if action == "create" else None)
+        if action != "create":
+            return [], None
+        kind, period = _schedulable()
+        return [], {"period": f"{period:%Y-%m}", "kind": kind}
     if name == "billing:run":
         return [read_object(world, "bill-run").pk], None
     if name == "billing:run-action":

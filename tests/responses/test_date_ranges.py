@@ -311,3 +311,20 @@ def test_r1_22_report_month_of_the_current_month_and_the_first_allowed_month_ans
             assert api(people["dispatcher"]).get("/api/v1/reports/monthly/", {"month": month}).status_code == 200
             assert page(people["dispatcher"]).get("/orders/report/", {"month": month}).status_code == 200
         assert timezone.localdate().month == 11
+
+
+def test_r1_9_the_wrong_person_hears_403_not_the_date_error(people, step):
+    """The business range is checked for the person who may return the step; others hear 403/404 first.
+    (A year outside 2000–2099 is a shape error like a malformed date: 400 from the body check.)"""
+    with time_machine.travel(NOW + timedelta(hours=3), tick=False):
+        r = api(people["xl_admin"]).post(
+            f"/api/v1/steps/{step.pk}/return/", {"finished_at": "2026-11-18T07:00:00+08:00"}, format="json"
+        )
+    assert r.status_code in (403, 404), r.content  # another back office: not its step
+    with time_machine.travel(NOW + timedelta(hours=3), tick=False):
+        r = api(people["zq_admin"]).post(
+            f"/api/v1/steps/{step.pk}/return/", {"finished_at": "2026-11-18T07:00:00+08:00"}, format="json"
+        )
+    assert r.status_code in (403, 404), r.content
+    step.refresh_from_db()
+    assert step.state == WorkStep.State.ACCEPTED

@@ -459,7 +459,7 @@ def prepare_api(world, basename, action, dept, user, which):
     if basename == "order-step":
         step = own_step(world, dept, STEP_STATE[action])
         bodies = {
-            "return_step": {"finished_at": (now - timedelta(minutes=5)).isoformat()},
+            "return_step": {"finished_at": now.isoformat()},  # R1.9: not before the step's dispatch (just now)
             "special_order": {"reason": "阻工"},
             "worker_names": {"names": "张三、李四"},
         }
@@ -558,7 +558,7 @@ def prepare_page(world, name, action, dept, user, which):
     if name == "responses:step-action":
         step = own_step(world, dept, STEP_STATE[STEP_PAGE_ACTIONS[action]])
         bodies = {
-            "return": {"finished_at": (local - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")},
+            "return": {"finished_at": local.strftime("%Y-%m-%dT%H:%M")},  # R1.9: not before the dispatch
             "special-order": {"reason": "阻工"},
             "worker-names": {"names": "张三、李四"},
         }
