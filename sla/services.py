@@ -537,6 +537,11 @@ def notifications_deliver(*, ids=None, stale: bool = False, limit: int = 500) ->
             Q(status=Status.PENDING, created_at__lt=old) | Q(status=Status.SENDING, claimed_at__lt=old),
             attempts__lt=settings.SLA_NOTIFICATION_MAX_ATTEMPTS,
         )
+        # A worker died sending the last allowed attempt: the notice is never tried again, so it keeps
+        # no secret either (sla.secrets).
+        undelivered.filter(
+            status=Status.SENDING, claimed_at__lt=old, attempts__gte=settings.SLA_NOTIFICATION_MAX_ATTEMPTS
+        ).exclude(sealed_secret="").update(sealed_secret="")
     else:
         raise ValueError("pass ids or stale=True")
     claimable = list(candidates.order_by("created_at").values_list("pk", flat=True)[:limit])

@@ -113,6 +113,20 @@ def test_S5_4_a_notice_that_failed_for_good_keeps_no_secret(newcomer, settings):
     assert (sms.status, sms.sealed_secret) == ("failed", "")
 
 
+def test_S5_4_a_notice_whose_worker_died_on_the_last_attempt_keeps_no_secret(newcomer, settings):
+    settings.SLA_NOTIFICATION_MAX_ATTEMPTS = 2
+    password_link_send(user=newcomer)
+    now = timezone.now()
+    notes = Notification.objects.filter(recipient=newcomer)
+    notes.filter(channel="sms").update(status="sending", claimed_at=now, attempts=2)
+    notes.filter(channel="email").update(status="sending", claimed_at=now, attempts=1)
+    with time_machine.travel(now + timedelta(minutes=5)):
+        assert services.notifications_deliver(stale=True) == 1  # the e-mail gets its second attempt
+    sms = Notification.objects.get(recipient=newcomer, channel="sms")
+    assert (sms.status, sms.attempts, sms.sealed_secret) == ("sending", 2, "")
+    assert LINK.search(mail.outbox[0].body)
+
+
 def test_S5_4_a_secret_sealed_under_another_key_fails_the_notice_at_once(newcomer, settings):
     password_link_send(user=newcomer)
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
