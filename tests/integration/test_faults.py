@@ -80,6 +80,9 @@ def _assert_delivered_once(fault_env, recovered_at: float) -> float:
     assert [(n.channel, n.status, n.attempts) for n in notes] == [("email", "sent", 1)]
     assert notes[0].pk == note.pk and notes[0].sent_at is not None
     assert mails_to(mail_dir, ADDRESS) == 1
+    # What the retry sweep sent is the real notice: the holder's first-password link.
+    mail = next(f.read_text(errors="replace") for f in mail_dir.iterdir() if f"\nTo: {ADDRESS}\n" in f.read_text())
+    assert "/accounts/set-password/" in mail
     return delivered_after
 
 
