@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+
+from sla.validators import SaneDatesFormMixin
 
 from .models import ArrearsCase, BillRun, Customer, Invoice, Partner, Product, Service, SettlementStatement
 
@@ -10,8 +13,20 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class ServiceForm(SaneDatesFormMixin, forms.ModelForm):
+    """Activation and end dates in 2000–2099 (issue 11 §4): the invoices prorate by them (B4.4)."""
+
+    class Meta:
+        model = Service
+        fields = [
+            "code", "customer", "product", "level", "monthly_fee", "one_time_fee", "state", "activated_on",
+            "ended_on", "partner",
+        ]  # fmt: skip
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
     list_display = ["code", "customer", "product", "level", "state", "monthly_fee", "activated_on", "ended_on"]
     list_filter = ["state", "level"]
     search_fields = ["code", "customer__name"]

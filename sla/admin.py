@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -10,6 +11,7 @@ from .models import (
     Notification,
     SlaPolicy,
 )
+from .validators import SaneDatesFormMixin
 
 
 @admin.register(SlaPolicy)
@@ -29,8 +31,17 @@ class EscalationLadderAdmin(admin.ModelAdmin):
     inlines = [RungInline]
 
 
+class HolidayOverrideForm(SaneDatesFormMixin, forms.ModelForm):
+    """A day in 2000–2099, the years the deadlines are computed for (issue 11 §4)."""
+
+    class Meta:
+        model = HolidayOverride
+        fields = ["date", "is_workday", "name"]
+
+
 @admin.register(HolidayOverride)
 class HolidayOverrideAdmin(admin.ModelAdmin):
+    form = HolidayOverrideForm
     list_display = ["date", "is_workday", "name"]
 
 

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
+from billing.models import Customer, Service
 from sla.calendars import WorkingCalendar, add_duration
-from sla.models import Clock
+from sla.models import Clock, HolidayOverride
 from sla.validators import (
     CLOCK_SKEW,
     SaneDatesFormMixin,
@@ -24,6 +25,7 @@ from sla.validators import (
     parse_month,
     sane_date,
 )
+from tests.factories import UserFactory
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -126,3 +128,27 @@ def test_a3_3_deadlines_compute_at_both_ends_of_the_window():
     assert add_duration(first, timedelta(days=1), Clock.WORKING_DAYS, calendar) == timezone.make_aware(
         datetime(2000, 1, 4, 0, 0)
     )
+
+
+# --- the admin: holiday overrides and customer services (their dates feed deadlines and invoices) ---
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_holiday_override_or_a_service_date_outside_the_years(client, org):
+    client.force_login(UserFactory(username="root", department=org["it"], is_staff=True, is_superuser=True))
+    r = client.post("/admin/sla/holidayoverride/add/", {"date": "0001-01-01", "is_workday": "on", "name": "x"})
+    assert r.status_code == 200 and "2000-01-01" in str(r.context["adminform"].form.errors["date"])
+    assert not HolidayOverride.objects.exists()
+    r = client.post("/admin/sla/holidayoverride/add/", {"date": "2031-10-08", "name": "国庆调休"})
+    assert r.status_code == 302 and HolidayOverride.objects.get().date == date(2031, 10, 8)
+
+    customer = Customer.objects.create(code="C1", name="客户")
+    body = {
+        "code": "SVC-1", "customer": customer.pk, "product": "专线", "level": "B", "monthly_fee": "100.00",
+        "one_time_fee": "0.00", "state": "active", "activated_on": "0320-01-01", "ended_on": "",
+    }  # fmt: skip
+    r = client.post("/admin/billing/service/add/", body)
+    assert r.status_code == 200 and "activated_on" in r.context["adminform"].form.errors
+    assert not Service.objects.exists()
+    r = client.post("/admin/billing/service/add/", body | {"activated_on": "2026-11-01"})
+    assert r.status_code == 302 and Service.objects.get().activated_on == date(2026, 11, 1)
