@@ -9,6 +9,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from sla.validators import sane_date
+
 from . import selectors, services
 from .models import AccountRequest, Department, Grant, HrEvent, User
 from .roles import Role
@@ -189,7 +191,7 @@ class HrEventSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True
     )
     old_department = serializers.CharField(source="old_department.code", read_only=True, default=None)
-    effective_on = serializers.DateField(required=False)
+    effective_on = serializers.DateField(required=False, validators=[sane_date])  # A3.2's window: the service
 
     class Meta:
         model = HrEvent
