@@ -64,28 +64,33 @@ class User(AbstractUser):
 # --- A3.1 account requests -------------------------------------------------------------
 
 
+def concerns(request: "AccountRequest", user) -> bool:
+    """Issue 11: nobody approves or carries out a request they filed or that concerns themselves."""
+    return user.pk is not None and user.pk in (request.requester_id, request.target_user_id)
+
+
 def _may_approve_as_manager(request: "AccountRequest", user) -> bool:
     from .access import has_role_in
 
-    return has_role_in(user, [Role.DEPT_MANAGER], request.requester_department)
+    return has_role_in(user, [Role.DEPT_MANAGER], request.requester_department) and not concerns(request, user)
 
 
 def _may_approve_as_business(request: "AccountRequest", user) -> bool:
     from .access import has_role_in
 
-    return has_role_in(user, [Role.DEPT_MANAGER], request.scope_department)
+    return has_role_in(user, [Role.DEPT_MANAGER], request.scope_department) and not concerns(request, user)
 
 
 def _may_approve_as_leader(request: "AccountRequest", user) -> bool:
     from .access import has_role_in
 
-    return has_role_in(user, [Role.LEADER], request.scope_department)
+    return has_role_in(user, [Role.LEADER], request.scope_department) and not concerns(request, user)
 
 
 def _may_act_as_it(request: "AccountRequest", user) -> bool:
     from .access import has_role_in
 
-    return has_role_in(user, [Role.IT_OPERATOR], None)
+    return has_role_in(user, [Role.IT_OPERATOR], None) and not concerns(request, user)
 
 
 def _may_reject(request: "AccountRequest", user) -> bool:

@@ -28,10 +28,10 @@ from sla import secrets
 from sla.models import Deadline, Level, Notification
 from sla.services import audit_record, deadline_cancel, deadline_meet, deadline_start, notify
 from sla.validators import YEAR, check_range
-from sla.workflow import apply_transition
+from sla.workflow import TransitionForbidden, apply_transition
 
 from .access import is_read_only, may_record_hr_events
-from .models import AccountRequest, Department, Grant, HrEvent, User
+from .models import AccountRequest, Department, Grant, HrEvent, User, concerns
 from .roles import Role
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,15 @@ def _tell(users, subject: str) -> None:
         notify(users=users, subject=subject, channels=["inapp"])
 
 
+def _refuse_own(request: AccountRequest, by) -> None:
+    """Issue 11: nobody approves or carries out a request they filed or that concerns themselves
+    (the transitions' permissions refuse it too, on the locked row)."""
+    if by is not None and concerns(request, by):
+        raise TransitionForbidden(_("Nobody may approve a request they filed or that concerns themselves."))
+
+
 def account_request_manager_approve(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
+    _refuse_own(request, by)
     with transaction.atomic():
         request = apply_transition(request, "manager_approve", by=by, comment=comment)
         request.manager_approved_by, request.manager_approved_at = by, timezone.now()
@@ -163,6 +171,7 @@ def _open_deadline(request: AccountRequest) -> Deadline | None:
 
 def account_request_business_approve(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
     """The business department's approval; IT's 1-working-day clock starts now."""
+    _refuse_own(request, by)
     with transaction.atomic():
         request = apply_transition(request, "business_approve", by=by, comment=comment)
         request.business_approved_by, request.business_approved_at = by, timezone.now()
@@ -187,6 +196,7 @@ def account_request_escalate(*, request: AccountRequest, by, reason: str) -> Acc
 
 
 def account_request_leader_approve(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
+    _refuse_own(request, by)
     with transaction.atomic():
         request = apply_transition(request, "leader_approve", by=by, comment=comment)
         request.leader_approved_by, request.leader_approved_at = by, timezone.now()
@@ -211,6 +221,7 @@ def account_request_reject(*, request: AccountRequest, by, reason: str) -> Accou
 
 def account_request_complete(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
     """IT carries the request out: this platform's groups/department really change; other systems are registered."""
+    _refuse_own(request, by)
     with transaction.atomic():
         request = apply_transition(request, "complete", by=by, comment=comment)
         now = timezone.now()

@@ -264,6 +264,11 @@ class FaultTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 class FaultLinkSerializer(serializers.Serializer):
     ticket = serializers.PrimaryKeyRelatedField(queryset=FaultTicket.objects.all())
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only tickets the user may see (issue 11); the service re-checks
+            self.fields["ticket"].queryset = selectors.tickets_visible_to(user)
+
 
 class FaultPlanSerializer(serializers.Serializer):
     plan = serializers.CharField(required=False, allow_blank=True, default="")
@@ -287,7 +292,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _run(self, request, serializer, fn):
         problem = self.get_object()
-        data = serializer(data=request.data)
+        data = serializer(data=request.data, **({"user": request.user} if serializer is FaultLinkSerializer else {}))
         data.is_valid(raise_exception=True)
         with field_errors():
             fn(problem=problem, by=request.user, **data.validated_data)

@@ -528,6 +528,12 @@ def problem_link_ticket(*, problem: Problem, ticket: FaultTicket, by) -> Problem
         raise PermissionDenied
     if problem.state == Problem.State.CLOSED:
         raise TransitionConflict(_("The problem is closed."))
+    from .selectors import tickets_visible_to  # selectors import this module
+
+    # Scope holds in payloads (issue 11): only a ticket the user may see, of the problem's department.
+    visible = tickets_visible_to(by).filter(pk=ticket.pk).exists()
+    if ticket.handling_department_id != problem.department_id or not visible:
+        raise ValidationError({"ticket": _("This ticket belongs to another department.")})
     with transaction.atomic():
         FaultTicket.objects.filter(pk=ticket.pk).update(problem=problem)
         sla.audit_record(subject=problem, actor=by, transition="link", comment=ticket.number)

@@ -189,6 +189,16 @@ class OrderCreateSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, seriali
             "contact_phone": {"required": False, "allow_blank": True},
         }
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "requisition" in fields and request.user.is_authenticated:
+            # Scope holds in payloads (issue 11): only the user's own department's requisitions (R1.7).
+            fields["requisition"].queryset = Requisition.objects.filter(
+                front_department_id=request.user.department_id
+            )
+        return fields
+
     def validate_level(self, value):
         if value not in (Level.A, Level.B, Level.C):
             raise serializers.ValidationError(_("Choose A, B or C."))

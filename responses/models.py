@@ -534,10 +534,20 @@ class SpecialOrder(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    OPEN_STATES = (State.REQUESTED, State.APPROVED)
+
     class Meta:
         ordering = ["-requested_at"]
         verbose_name = _("special order")
         verbose_name_plural = _("special orders")
+        constraints = [
+            # Issue 11: one open (requested or approved) special order per step (R1.10).
+            models.UniqueConstraint(
+                fields=["step"],
+                condition=models.Q(state__in=["requested", "approved"]),
+                name="special_one_open_per_step",
+            )
+        ]
 
     def __str__(self):
         return f"SO-{self.pk} {self.step}"

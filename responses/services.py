@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
@@ -119,6 +119,10 @@ def order_validate_content(*, front_department: Department, data: dict, attachme
             errors["business_type"] = _("Residential wiring needs come from 公众客户部.")
     if front_department.side != Department.Side.FRONT:
         errors["front_department"] = _("Only a front-office department raises orders.")
+    requisition = data.get("requisition")
+    if requisition is not None and requisition.front_department_id != front_department.pk:
+        # Scope holds in payloads too (issue 11): an order names only its own department's requisition.
+        errors["requisition"] = _("This requisition was raised by another department.")
     if errors:
         raise ValidationError(errors)
 
@@ -622,7 +626,20 @@ def special_order_request(*, step: WorkStep, by, reason: str) -> SpecialOrder:
         raise TransitionConflict(_("This cannot be done now."))
     if not reason.strip():
         raise ValidationError({"reason": _("Describe the obstruction.")})
-    special = SpecialOrder.objects.create(step=step, reason=reason, requested_by=by)
+    # Issue 11: one open special order per step, checked under the step's row lock (and a partial
+    # unique constraint in the database); the second of two at once waits here and is refused.
+    step = WorkStep.objects.select_for_update().get(pk=step.pk)
+    if step.state not in (WorkStep.State.ACCEPTED, WorkStep.State.DISPATCHED):
+        raise TransitionConflict(_("This cannot be done now."))
+    if step.special_orders.filter(state__in=SpecialOrder.OPEN_STATES).exists():
+        raise TransitionConflict(_("This step already has an open special order: wait for its decision or close it."))
+    try:
+        with transaction.atomic():
+            special = SpecialOrder.objects.create(step=step, reason=reason, requested_by=by)
+    except IntegrityError:
+        raise TransitionConflict(
+            _("This step already has an open special order: wait for its decision or close it.")
+        ) from None
     sla.audit_record(subject=special, actor=by, transition="request", to_state=special.state)
     sla.audit_record(subject=step.order, actor=by, transition="special_order_requested", comment=reason)
     return special

@@ -80,7 +80,10 @@ class OrderForm(SaneDatesFormMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_type"].queryset = BusinessType.objects.order_by("name")
-        self.fields["requisition"].queryset = selectors.requisitions_visible_to(user)
+        # Only the user's own department's requisitions may be named (issue 11; the service re-checks).
+        self.fields["requisition"].queryset = selectors.requisitions_visible_to(user).filter(
+            front_department_id=getattr(user, "department_id", None)
+        )
         for name in ("location", "contact_person", "contact_phone"):
             self.fields[name].required = False  # the service names what is missing (R1.1)
 

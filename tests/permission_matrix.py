@@ -16,7 +16,12 @@ and prints "permission matrix <app>: N roles × (a API + p page actions) × 2 de
 
 Expected codes: 200/201 (API) or 302 (page, done and redirected) when allowed, 403 when the user may
 see the object but not act on it (or lacks the role), 404 when the object is outside the user's
-scope. 409 never appears: objects are made in the state the action needs.
+scope. 409 never appears: objects are made in the state the action needs — except in payload rows.
+
+Payload rows (issue 11) have a third key part, ``(basename, action, variant)``: the same endpoint with a
+body that references another record; ``prepare_api`` gets ``variant=`` and "own"/"other" then say
+whether the referenced record is the acting user's department's or another's (expected: refused, 400,
+or 409 where the reference makes the action impossible, and nothing written).
 """
 
 import json
@@ -283,7 +288,8 @@ def run_matrix(
 
     for role in [*ROLES, ANON]:
         for which in ("own", "other"):
-            for (basename, action), table_row in api_table.items():
+            for key, table_row in api_table.items():
+                basename, action = key[:2]
                 user = who(role, which, (basename, action))
                 authenticate(user, page=False)
                 dept = (
@@ -292,15 +298,17 @@ def run_matrix(
                     else OTHER
                 )
                 want = expected(table_row, role, which)
-                call = prepare_api(world, basename, action, dept, user, which)
+                # A third key part names a payload variant (issue 11: references in payloads); "own"
+                # and "other" then say whose record the body references.
+                variant = {"variant": key[2]} if len(key) > 2 else {}
+                call = prepare_api(world, basename, action, dept, user, which, **variant)
                 response = api_request(api, basename, action, call)
-                actual.setdefault(f"API {basename}.{action}", {}).setdefault(role, {})[which] = response.status_code
+                label = f"{basename}.{action}" + (f" [{key[2]}]" if variant else "")
+                actual.setdefault(f"API {label}", {}).setdefault(role, {})[which] = response.status_code
                 cells += 1
                 if response.status_code != want:
                     detail = getattr(response, "data", None) if response.status_code in (400, 409) else ""
-                    failures.append(
-                        f"API {basename}.{action} {role} {which}: {response.status_code} != {want} {detail}"
-                    )
+                    failures.append(f"API {label} {role} {which}: {response.status_code} != {want} {detail}")
                 elif action == "list" and want == 200 and call.listed is not None:
                     # A list shows exactly what retrieve would.
                     listed = _listed(api, response, call.listed.pk)

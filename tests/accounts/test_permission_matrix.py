@@ -76,6 +76,13 @@ API = {
     # Marking one's own notice read is personal, not a business change: viewers and auditors too.
     ("inbox", "read"): {"*": (200, 404), ANON: (403, 403)},
 }
+# References in payloads (issue 11): nobody approves or carries out a request they filed or that
+# concerns themselves. "own": a colleague's request (as above); "other": the acting user's own (403).
+SELF_STEPS = ("manager_approve", "business_approve", "leader_approve", "complete")
+for _action in SELF_STEPS:
+    API[("account-request", _action, "filed by and about the actor")] = {
+        role: (own, 403) for role, (own, _other) in API[("account-request", _action)].items()
+    }
 
 # --- the page table ----------------------------------------------------------------------------
 # (url name, action): {role: (own, other)}; 302 = done and redirected (or, for ANON, sent to log in).
@@ -193,7 +200,13 @@ def create_payload(basename, world, dept):
 STEP_BODY = {"escalate": {"reason": "超权限"}, "reject": {"reason": "不同意"}}
 
 
-def prepare_api(world, basename, action, dept, user, which):
+def prepare_api(world, basename, action, dept, user, which, variant=None):
+    if variant == "filed by and about the actor":
+        home = user.department.code if user is not None else "center"
+        request = make_request(world, home, REQUEST_STATE.get(action, S.SUBMITTED))
+        if which == "other" and user is not None:
+            AccountRequest.objects.filter(pk=request.pk).update(requester=user, target_user=user)
+        return Call(obj=request, body=STEP_BODY.get(action, {}))
     if basename == "inbox":
         owner = user if which == "own" and user is not None else None
         note = make_notification(world, dept, action, user=owner)

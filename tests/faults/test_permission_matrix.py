@@ -18,6 +18,7 @@ from faults.models import Complaint, FaultTicket, InternalSystem, Problem, Quali
 from tests.permission_matrix import (
     ANON,
     LOGIN,
+    OTHER,
     ROLES,
     Call,
     as_page,
@@ -106,6 +107,13 @@ API = {
     ("complaint", "appeal"): may(*HANDLERS, "dispatcher"),
     ("complaint", "close_appeal"): may(*HANDLERS, "dispatcher"),
     ("complaint", "daily"): LIST,
+}
+# References in payloads (issue 11): the problem is the user's own department's; "own" / "other" say
+# whose ticket the body links. Another department's ticket is refused: 400 (its id is not one the
+# user may name, checked before the role), 403 for the readers (they see it, may not link) and anyone.
+API[("problem", "link", "another department's ticket")] = {
+    role: (own, 400 if role not in (*READERS, ANON) else own)
+    for role, (own, _other) in API[("problem", "link")].items()
 }
 
 # --- the page table ---------------------------------------------------------------------------------
@@ -242,7 +250,12 @@ def create_body(world, basename, dept):
     return {"customer_name": "王五", "category": "network", "content": "网速慢", "department": world.org[dept].pk}
 
 
-def prepare_api(world, basename, action, dept, user, which):
+def prepare_api(world, basename, action, dept, user, which, variant=None):
+    if variant == "another department's ticket":
+        home = user.department.code if user is not None else "nmc"
+        problem = make_problem(world, home, P.OPEN)
+        ticket = make_ticket(world, home if which == "own" else OTHER, T.IN_PROGRESS)
+        return Call(obj=problem, body={"ticket": ticket.pk})
     if action in ("list", "retrieve", "notices", "daily"):
         obj = world.once(("read", basename, dept), lambda: MAKERS[basename](world, dept, "read"))
         return Call(obj=obj, listed=obj if action == "list" else None)

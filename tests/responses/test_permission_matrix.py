@@ -179,6 +179,24 @@ API = {
     },
     ("monthly-report", "list"): {"*": (403, 403), **{r: (200, 200) for r in DASHBOARD}, ANON: (403, 403)},
 }
+# References in payloads (issue 11): "own" / "other" say whose record the body names.
+API |= {
+    # R1.7: an order names only its own department's requisition (400, nothing created). The body is
+    # checked before the role: a requisition the user's department did not raise is a 400 for anyone
+    # who is not read-only (a leader's "own" is a front department's, where he holds the role: 403).
+    ("order", "create", "naming a requisition"): {
+        "*": (400, 400),
+        "front_admin": (201, 400),
+        "leader": (403, 400),
+        **{r: (403, 403) for r in READ_ONLY},
+        ANON: (403, 403),
+    },
+    # R1.10: one open special order per step: "own" a step without one, "other" a step that has one (409).
+    ("order-step", "special_order", "second open special order"): {
+        **may(*BACK, ok=201),
+        **{r: (201, 409) for r in BACK},
+    },
+}
 
 # The department that owns a row's action ("own" = the role held there); see the module docstring.
 OWNER = {
@@ -437,7 +455,25 @@ def _file():
     return SimpleUploadedFile("test.txt", b"report", content_type="text/plain")
 
 
-def prepare_api(world, basename, action, dept, user, which):
+def prepare_payload(world, basename, action, variant, user, which):
+    """A body referencing the user's own department's record ("own") or another's ("other")."""
+    home = user.department.code if user is not None else "center"
+    if variant == "naming a requisition":
+        requisition = make_requisition(world, home if which == "own" else OTHER)
+        if which == "other":
+            assert requisition.front_department.code != home
+        return Call(body={**order_body(world), "requisition": requisition.pk})
+    if variant == "second open special order":
+        step = own_step(world, home, W.ACCEPTED)
+        if which == "other":
+            SpecialOrder.objects.create(step=step, reason="先前的阻工", requested_by=world.colleague(home))
+        return Call(obj=step, body={"reason": "阻工"})
+    raise AssertionError(variant)
+
+
+def prepare_api(world, basename, action, dept, user, which, variant=None):
+    if variant is not None:
+        return prepare_payload(world, basename, action, variant, user, which)
     if action in ("list", "retrieve"):
         obj = read_object(world, basename, dept)
         # the step list is the back office's work queue unless all=1
