@@ -18,7 +18,7 @@ from rest_framework import serializers
 ERROR_SCHEMAS = {
     "ErrorDetail": {
         "type": "object",
-        "description": "Why the request was refused (403, 404, 409).",
+        "description": "Why the request was refused (403, 404, 409, 415).",
         "properties": {"detail": {"type": "string"}},
         "required": ["detail"],
     },
