@@ -517,6 +517,11 @@ class FaultNewComplaintSerializer(serializers.Serializer):
         queryset=QualityEvent.objects.all(), required=False, allow_null=True
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only quality events the user may see (issue 11); the service re-checks
+            self.fields["quality_event"].queryset = selectors.events_visible_to(user)
+
 
 class FaultAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField()
@@ -558,7 +563,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=FaultNewComplaintSerializer, responses={201: ComplaintSerializer})
     def create(self, request):
-        data = FaultNewComplaintSerializer(data=request.data)
+        data = FaultNewComplaintSerializer(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
         with field_errors():
             complaint = services.complaint_receive(by=request.user, **data.validated_data)

@@ -832,6 +832,11 @@ def complaint_receive(
     _require_writer(by)
     now = timezone.now()  # F2.9: its reply deadline counts from reception, at most BACKFILL_LIMIT ago
     check_happened(received_at, field="received_at", now=now, not_before=now - BACKFILL_LIMIT)
+    if quality_event is not None:
+        from .selectors import events_visible_to  # selectors import this module
+
+        if not events_visible_to(by).filter(pk=quality_event.pk).exists():  # issue 11: scope in payloads
+            raise ValidationError({"quality_event": _("This quality event is not one you may see.")})
     with transaction.atomic():
         complaint = Complaint.objects.create(
             customer_name=customer_name,

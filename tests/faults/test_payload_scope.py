@@ -1,5 +1,6 @@
 """Issue 11, point 5: a problem links only tickets of its own department that the user may see
-(F2.5); the API limits the field and the service re-checks it (400, nothing linked)."""
+(F2.5), a complaint names only a quality event the user may see (F2.9); the API limits the field and
+the service re-checks it (400, nothing written)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Department
 from faults import services
-from faults.models import FaultTicket
+from faults.models import Complaint, FaultTicket, QualityEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,33 @@ def test_f2_5_service_rechecks_the_linked_ticket(people, circuit):
         services.problem_link_ticket(problem=problem, ticket=other, by=people.admin)
     assert refused.value.message_dict["ticket"]
     assert FaultTicket.objects.get(pk=other.pk).problem_id is None
+
+
+def _event(people, department):
+    made = client_for(people.front).post(
+        "/api/v1/quality-events/",
+        {"title": "计费争议", "category": "billing", "source": "complaints", "business_department": department.pk},
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    return made.json()["id"]
+
+
+def test_f2_9_complaint_names_only_a_quality_event_the_user_may_see(people):
+    theirs = _event(people, Department.objects.get(code="gov_enterprise"))  # 政企客户部's event
+    public = client_for(people.public)  # 公众客户部 cannot see it
+    body = {"customer_name": "王五", "category": "billing", "content": "多扣费", "department": people.nmc.pk}
+    before = Complaint.objects.count()
+    r = public.post("/api/v1/complaints/", {**body, "quality_event": theirs}, format="json")
+    assert r.status_code == 400, r.content
+    assert "quality_event" in r.json()
+    assert Complaint.objects.count() == before
+    with pytest.raises(ValidationError) as refused:
+        services.complaint_receive(
+            by=people.public, **{**body, "department": people.nmc}, quality_event=QualityEvent.objects.get(pk=theirs)
+        )
+    assert refused.value.message_dict["quality_event"]
+    assert Complaint.objects.count() == before
+    # The event's own department may name it.
+    r = client_for(people.front).post("/api/v1/complaints/", {**body, "quality_event": theirs}, format="json")
+    assert r.status_code == 201, r.content
