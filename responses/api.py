@@ -25,7 +25,7 @@ from accounts.models import Department
 from accounts.roles import Role
 from billing.models import Customer
 from sla.models import Level
-from sla.validators import SaneDatesSerializerMixin, sane_date
+from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesSerializerMixin, sane_date
 
 from . import selectors, services
 from .models import (
@@ -886,7 +886,7 @@ class RecoveryEntrySerializer(SaneDatesSerializerMixin, serializers.ModelSeriali
 
 
 class QuarterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from billing.models import Customer
-from sla.validators import SaneDatesFormMixin
+from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesFormMixin
 
 from .models import BuildDecision, ContactOrder, PhoneDispatch, RecoveryEntry, Requisition
 
@@ -95,7 +95,7 @@ class RecoveryEntryForm(SaneDatesFormMixin, forms.ModelForm):
 
 
 class QuarterForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     quarter = forms.TypedChoiceField(label=_("quarter"), choices=[(q, q) for q in range(1, 5)], coerce=int)
 
 

@@ -328,3 +328,11 @@ def test_r1_9_the_wrong_person_hears_403_not_the_date_error(people, step):
     assert r.status_code in (403, 404), r.content
     step.refresh_from_db()
     assert step.state == WorkStep.State.ACCEPTED
+
+
+@pytest.mark.parametrize("year", [1999, 2100, 9999])
+def test_r1_16_the_quarterly_check_takes_a_year_of_the_window(people, year):
+    r = api(people["dispatcher"]).post("/api/v1/recovery-entries/check-quarter/", {"year": year, "quarter": 4})
+    assert r.status_code == 400 and "year" in r.json(), r.content
+    r = page(people["dispatcher"]).post("/orders/recovery/", {"year": year, "quarter": 4})
+    assert r.status_code == 200 and r.context["quarter_form"].errors.get("year")
