@@ -14,7 +14,8 @@ HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 
 # kind, level, duration, clock, warn before, roles told of warning and breach (in the deadline's
-# assessed department; if nobody holds them there, the sweeper's FALLBACK_RECIPIENTS), description
+# assessed department; if nobody holds them there, the sweeper's FALLBACK_RECIPIENTS; no roles: the
+# kind's handler tells people, as the bill run's announcement does), description
 POLICIES = [
     ("order-provisioning", Level.A, 3 * DAY, Clock.CALENDAR, 12 * HOUR, ["dispatcher"], "R1.3 provisioning A"),
     ("order-provisioning", Level.B, 5 * DAY, Clock.CALENDAR, 12 * HOUR, ["dispatcher"], "R1.3 provisioning B"),
@@ -30,7 +31,7 @@ POLICIES = [
     ("fault-repair", Level.C, 24 * HOUR, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "Fault repair C"),
     ("account-request", Level.NONE, 1 * DAY, Clock.WORKING_DAYS, 2 * HOUR, ["it_operator"], "A3.1 IT completes"),
     # B4.2/B4.3: due time fixed by billing (00:00 on the 2nd / 10th); the handler announces the outcome.
-    ("bill-run-announcement", Level.NONE, 1 * DAY, Clock.CALENDAR, timedelta(0), ["supervisor"], "B4.2 announcement"),
+    ("bill-run-announcement", Level.NONE, 1 * DAY, Clock.CALENDAR, timedelta(0), [], "B4.2 bill run announcement"),
     # Faults, quality events, complaints (SPEC §2, app faults)
     ("fault-recovery-notice", Level.NONE, 5 * MINUTE, Clock.CALENDAR, 0 * MINUTE, ["supervisor"], "F2.4 recovery"),
     ("fault-broadcast", Level.NONE, 30 * MINUTE, Clock.CALENDAR, 0 * MINUTE, ["supervisor"], "F2.4 broadcast"),

@@ -226,8 +226,8 @@ class _RecipientCache:
         who: list[Recipient] = []
         for role, scope in wanted:
             who += self.get(role, scope, department_id)
-        if who:
-            return who
+        if who or (not wanted and handlers_for(kind)):
+            return who  # a kind that names no roles but has a handler: the handler tells people
         for role, scope in FALLBACK_RECIPIENTS:
             who = self.get(role, scope, department_id)
             if who:

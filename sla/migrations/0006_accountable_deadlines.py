@@ -12,7 +12,6 @@ OLD_TO_NEW_ROLES = {
     "order-provisioning": (["back_admin"], ["dispatcher"]),  # answered for by the Center (R1.3)
     "requisition": (["dispatcher"], ["dispatcher", "back_admin"]),
     "order-confirmation": ([], ["front_admin"]),
-    "bill-run-announcement": ([], ["supervisor"]),
     "fault-broadcast": ([], ["supervisor"]),
 }
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.management.commands.seed_demo import DEMO_USERS
 from accounts.roles import Role
 from sla import services
 from sla.defaults import POLICIES
+from sla.hooks import handlers_for
 from sla.models import Deadline, DeadlineEvent, Notification, SlaPolicy
 from tests.factories import UserFactory
 
@@ -162,12 +164,45 @@ def _reached(deadline: Deadline, kind: str) -> list[Notification]:
     )
 
 
+def _bill_run_deadline(org, department):
+    from billing.services import bill_run_schedule
+    from sla.selectors import deadlines_of
+
+    run = bill_run_schedule(period=timezone.localdate().replace(day=1))
+    deadline = deadlines_of(run).get(kind="bill-run-announcement")
+    Deadline.objects.filter(pk=deadline.pk).update(assessed_department=department)
+    return deadline
+
+
+# Kinds whose policy names no roles: their handler tells people, so the test needs a real subject.
+HANDLED_SUBJECTS = {"bill-run-announcement": _bill_run_deadline}
+
+
+def _handled_reach(deadline: Deadline) -> set[int]:
+    """Run the kind's handlers (as the worker does) and return the active users they told."""
+    first_new = (Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    events = DeadlineEvent.objects.filter(deadline=deadline).values_list("id", flat=True)
+    services.deadline_events_handle(ids=list(events))
+    return set(
+        Notification.objects.filter(id__gte=first_new, recipient__is_active=True).values_list("recipient_id", flat=True)
+    )
+
+
 @pytest.mark.parametrize("kind, level, where", list(_cases()))
 def test_s5_4_warning_and_breach_of_every_kind_reach_an_active_person(demo_people, org, kind, level, where):
     """S5.4 for each kind: with the department its call site names, and with none at all (the
-    sweeper's fallback), the warning (when the policy warns) and the breach each reach ≥ 1 active user."""
+    sweeper's fallback), the warning (when the policy warns) and the breach each reach ≥ 1 active user.
+    A kind with no roles is told by its handler (B4.2 the bill run's announcement)."""
     department = org[NAMED_DEPARTMENT[kind]] if where == "named" else None
     policy = SlaPolicy.objects.get(kind=kind, level=level)
+    if not policy.notify_roles:
+        assert handlers_for(kind), f"{kind}: no roles to tell and no handler that tells anyone"
+        assert kind in HANDLED_SUBJECTS, f"{kind}: add a subject factory to HANDLED_SUBJECTS"
+        deadline = HANDLED_SUBJECTS[kind](org, department)
+        services.sweep_due_deadlines(now=deadline.due_at + timedelta(seconds=1))
+        assert DeadlineEvent.objects.filter(deadline=deadline, kind=DeadlineEvent.Kind.BREACH).exists()
+        assert _handled_reach(deadline), f"{kind}: the handler told nobody"
+        return
     deadline = services.deadline_start(subject=org["center"], kind=kind, level=level, assessed_department=department)
     if policy.warn_before:
         services.sweep_due_deadlines(now=deadline.warn_at + timedelta(seconds=1))
