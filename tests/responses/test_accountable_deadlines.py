@@ -101,3 +101,44 @@ def test_s5_1_dashboard_on_generated_volume_shows_no_unassessed_department(org, 
     assert all(row["department_name"] != "—" for row in data["rows"])
     assert all(series["department"] != "—" for series in data["series"])
     assert "—" not in {row["department_name"] for row in data["rows"]} and "客户响应中心" in page + str(data)
+
+
+def test_s5_4_demo_run_every_warning_and_breach_reaches_someone_and_the_board_names_departments(client):
+    """The demo (``seed_demo``) swept 40 days ahead: every warning and breach it fires reaches at least
+    one active person — or, for a kind that names no roles, goes to its handler — and the dashboard
+    files nothing under "—" (issue 11: 62 events had reached nobody)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from accounts.models import User
+    from sla.hooks import handlers_for
+    from sla.models import Deadline
+
+    start = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(start, tick=False):
+        call_command("seed_demo")
+    assert not Deadline.objects.filter(assessed_department__isnull=True).exists()
+    for hours in range(0, 40 * 24 + 1, 6):  # beat's sweeps, coarsely: warnings fire before breaches
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            sla.sweep_due_deadlines()
+    with time_machine.travel(start + timedelta(days=40), tick=False):
+        client.force_login(User.objects.get(username="viewer"))
+        data = client.get(reverse("sla:dashboard-data")).json()
+    events = DeadlineEvent.objects.filter(kind__in=[DeadlineEvent.Kind.WARNING, DeadlineEvent.Kind.BREACH])
+    kinds = set(events.values_list("kind", flat=True))
+    assert kinds == {DeadlineEvent.Kind.WARNING, DeadlineEvent.Kind.BREACH}, "the demo's deadlines come due"
+    told = set(
+        Notification.objects.filter(event__in=events, recipient__is_active=True).values_list("event_id", flat=True)
+    )
+    silent = [
+        (e.deadline.kind, e.kind)
+        for e in events.select_related("deadline")
+        if e.pk not in told and not (not e.deadline.notify_roles and handlers_for(e.deadline.kind))
+    ]
+    assert not silent, silent
+    assert data["rows"] and all(row["department_name"] != "—" for row in data["rows"])
+    assert all(series["department"] != "—" for series in data["series"])
