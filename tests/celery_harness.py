@@ -113,20 +113,17 @@ class CeleryEnv:
         return task.apply_async(args=args, queue=self.queue)
 
 
-@pytest.fixture
-def celery_env(transactional_db, tmp_path, settings):
-    """Environment for real worker/beat processes sharing the test database."""
-    reason = integration_unavailable()
-    if reason:
-        pytest.skip(reason)
+
+def worker_env(settings, tmp_path: Path, *, broker_url: str, queue: str) -> dict:
+    """The environment of a worker, beat or site process on the pytest database: fast sweeps and
+    retries, mail written to files under ``tmp_path``, its own queue on ``broker_url``."""
     db = settings.DATABASES["default"]
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    queue = f"brp-test-{uuid.uuid4().hex[:10]}"
-    env = dict(
+    return dict(
         os.environ,
         DATABASE_URL=database_url,
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_BROKER_URL=broker_url,
         CELERY_QUEUE=queue,
         SLA_SWEEP_INTERVAL="1",
         SLA_NOTIFICATION_RETRY_AFTER="2",
@@ -136,6 +133,16 @@ def celery_env(transactional_db, tmp_path, settings):
         BRP_VAR_DIR=str(tmp_path / "var"),
         PYTHONUNBUFFERED="1",
     )
+
+
+@pytest.fixture
+def celery_env(transactional_db, tmp_path, settings):
+    """Environment for real worker/beat processes sharing the test database."""
+    reason = integration_unavailable()
+    if reason:
+        pytest.skip(reason)
+    queue = f"brp-test-{uuid.uuid4().hex[:10]}"
+    env = worker_env(settings, tmp_path, broker_url=settings.CELERY_BROKER_URL, queue=queue)
     celery = CeleryEnv(env=env, tmp=tmp_path, queue=queue)
     yield celery
     for process in celery.processes:

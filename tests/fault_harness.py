@@ -8,7 +8,6 @@ tests skip, and in CI (``CI=true``) a skip is a failure.
 """
 
 import http.cookiejar
-import os
 import shutil
 import signal
 import socket
@@ -25,7 +24,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.celery_harness import ROOT, CeleryEnv, CeleryProcess
+from tests.celery_harness import ROOT, CeleryEnv, CeleryProcess, worker_env
 
 # Spare ports of these tests; each server takes the first free one.
 PORTS = range(17300, 17400)
@@ -157,23 +156,8 @@ def fault_env(transactional_db, tmp_path, settings):
     if shutil.which("redis-server") is None:
         pytest.skip("needs the redis-server program")
     redis = RedisServer(tmp_path).start()
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     queue = f"brp-test-{uuid.uuid4().hex[:10]}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        CELERY_BROKER_URL=redis.url,
-        CELERY_QUEUE=queue,
-        SLA_SWEEP_INTERVAL="1",
-        SLA_NOTIFICATION_RETRY_AFTER="2",
-        SLA_NOTIFICATION_RETRY_INTERVAL="1",
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(tmp_path / "mail"),
-        BRP_VAR_DIR=str(tmp_path / "var"),
-        PYTHONUNBUFFERED="1",
-    )
+    env = worker_env(settings, tmp_path, broker_url=redis.url, queue=queue)
     env.pop("BRP_PRODUCTION", None)
     site = Site(env, tmp_path)
     celery = CeleryEnv(env=env, tmp=tmp_path, queue=queue)
