@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import Department
+from .models import ApiToken, Department
 from .roles import Role
 
 READ_ALL_ROLES = (Role.DISPATCHER, Role.VIEWER, Role.AUDITOR)
@@ -195,13 +195,18 @@ def may_record_hr_events(user) -> bool:
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication, loading the user's department in the same query (every API
-    request asks for it); an inactive (departed) user's token is refused as before."""
+    """``Authorization: Token <key>`` against ``ApiToken`` digests (issue 11.6: no key is stored).
+
+    The presented key is hashed and looked up by digest (so no comparison of secrets happens in
+    Python or SQL), loading the user's department in the same query (every API request asks for it);
+    an inactive (departed) user's token is refused."""
+
+    model = ApiToken
 
     def authenticate_credentials(self, key):
         model = self.get_model()
         try:
-            token = model.objects.select_related("user", "user__department").get(key=key)
+            token = model.objects.select_related("user", "user__department").get(digest=model.digest_of(key))
         except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountRequest, Department, Grant, HrEvent, User
+from .models import AccountRequest, ApiToken, Department, Grant, HrEvent, User
 
 
 @admin.register(Department)
@@ -76,3 +78,61 @@ class HrEventAdmin(AccountRequestAdmin):
     list_display = ["user", "kind", "effective_on", "old_department", "new_department", "grants_revoked", "recorded_by"]
     list_filter = ["kind", "source"]
     list_select_related = ["user", "old_department", "new_department", "recorded_by"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issue 11.6: lists and shows a token's prefix, never its key (only a digest is stored).
+
+    "Add" issues a token through ``accounts.services.api_token_issue`` and shows the key on the next
+    page, once (not in a message: messages are kept in the session or a cookie until shown);
+    deleting revokes through ``api_token_revoke``."""
+
+    list_display = ["prefix", "name", "user", "created_at", "created_by"]
+    list_filter = ["created_at"]
+    list_select_related = ["user", "created_by"]
+    search_fields = ["prefix", "name", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "created_by"]
+    readonly_fields = ["prefix", "created_at", "created_by"]
+    raw_id_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is issued or revoked, never edited
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(is_active=True)  # an inactive user is refused by the form
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        from .services import api_token_issue
+
+        key = api_token_issue(user=obj.user, by=request.user, name=obj.name)
+        saved = ApiToken.objects.get(digest=ApiToken.digest_of(key))
+        obj.pk, obj.prefix, obj.digest, obj.created_at, obj.created_by = (
+            saved.pk,
+            saved.prefix,
+            saved.digest,
+            saved.created_at,
+            saved.created_by,
+        )
+        request._api_token_key = key
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "token": obj}
+        response = TemplateResponse(
+            request, "admin/accounts/apitoken/issued.html", {**context, "key": request._api_token_key}
+        )
+        add_never_cache_headers(response)
+        return response
+
+    def delete_model(self, request, obj):
+        from .services import api_token_revoke
+
+        api_token_revoke(token=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        from .services import api_token_revoke
+
+        for token in queryset.select_related("user"):
+            api_token_revoke(token=token, by=request.user)

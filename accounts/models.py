@@ -340,3 +340,45 @@ class HrEvent(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.effective_on}"
+
+
+class ApiToken(models.Model):
+    """An API key (``Authorization: Token <key>``), kept only as its SHA-256 digest (issue 11.6).
+
+    The key is shown once, when issued (``accounts.services.api_token_issue``); ``prefix`` (its first
+    characters) tells keys apart in lists without revealing them. A key has 256 random bits, so a
+    plain digest cannot be reversed by guessing; the lookup is by digest, never by key.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the token is for"))
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… · {self.user}"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()

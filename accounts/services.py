@@ -9,6 +9,7 @@ import io
 import logging
 from datetime import date, datetime
 from importlib import import_module
+from secrets import token_urlsafe
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -22,7 +23,6 @@ from django.utils.dateparse import parse_date
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from sla import secrets
 from sla.models import Deadline, Level, Notification
@@ -31,7 +31,7 @@ from sla.validators import YEAR, check_range
 from sla.workflow import TransitionForbidden, apply_transition
 
 from .access import is_read_only, may_record_hr_events
-from .models import AccountRequest, Department, Grant, HrEvent, User, concerns
+from .models import AccountRequest, ApiToken, Department, Grant, HrEvent, User, concerns
 from .roles import Role
 
 log = logging.getLogger(__name__)
@@ -332,6 +332,50 @@ def _revoke(grants, by, reason: str) -> int:
     return count
 
 
+# --- API tokens (issue 11.6: kept only as a digest) ---------------------------------------------
+
+
+def api_token_issue(*, user: User, by=None, name: str = "") -> str:
+    """A new API key for ``user``: returned once, stored only as its SHA-256 digest; audited (the
+    audit entry names the key's prefix, never the key)."""
+    if not user.is_active:
+        raise ValidationError(_("An inactive user cannot be given an API token."))
+    key = token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:100],
+            prefix=key[: ApiToken.PREFIX_LENGTH],
+            digest=ApiToken.digest_of(key),
+            created_by=by if (by is not None and by.is_authenticated) else None,
+        )
+        audit_record(
+            subject=user,
+            actor=by,
+            transition="api_token_issue",
+            to_state=token.prefix,
+            comment=f"API token {token.prefix}… {name}".strip(),
+        )
+    log.info("API token %s… issued to %s", token.prefix, user.username)
+    return key
+
+
+def api_token_revoke(*, token: ApiToken, by=None) -> None:
+    """Delete ``token`` (the next request with it is refused); audited on its user."""
+    with transaction.atomic():
+        deleted = ApiToken.objects.filter(pk=token.pk).delete()[0]
+        if deleted:
+            audit_record(
+                subject=token.user,
+                actor=by,
+                transition="api_token_revoke",
+                from_state=token.prefix,
+                comment=f"API token {token.prefix}… {token.name}".strip(),
+            )
+    if deleted:
+        log.info("API token %s… of %s revoked", token.prefix, token.user.username)
+
+
 # --- deactivation, job changes and departures (A3.2) -------------------------------------------
 
 
@@ -359,7 +403,7 @@ def user_deactivate(*, user: User, by, reason: str) -> int:
         user.is_active = False
         user.save(update_fields=["is_active"])
         revoked = _revoke(Grant.objects.filter(user=user, active=True), by, reason)
-        tokens = Token.objects.filter(user=user).delete()[0]
+        tokens = ApiToken.objects.filter(user=user).delete()[0]
         sessions = user_end_sessions(user=user)
         audit_record(
             subject=user,

@@ -158,7 +158,7 @@ def main():
     dbname = connection.settings_dict["NAME"]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", dbname], capture_output=True, check=False)
     # Only what this bench needs (other apps' migrations are not its business).
-    for app in ("contenttypes", "auth", "sessions", "authtoken", "axes", "accounts", "sla", "billing", "responses"):
+    for app in ("contenttypes", "auth", "sessions", "axes", "accounts", "sla", "billing", "responses"):
         call_command("migrate", app, verbosity=0)
     manager = setup_people()
     ensure_data(args.orders)

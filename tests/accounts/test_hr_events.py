@@ -7,11 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import Grant, HrEvent, User
+from accounts.models import ApiToken, Grant, HrEvent, User
 from accounts.roles import Role
 from sla.models import AuditEntry
 from tests.accounts.factories import make_cast, submit_role_request
@@ -54,13 +53,13 @@ def test_A3_2_job_change_revokes_the_old_posts_grants_and_roles(org, cast):
 
 def test_A3_2_departure_deactivates_every_account_and_logs_it(org, cast):
     member = _granted(cast, org)
-    Token.objects.create(user=member)
+    services.api_token_issue(user=member, by=cast.it)
     services.hr_event_record(user=member, kind=HrEvent.Kind.DEPARTURE, by=cast.it)
     member = User.objects.get(pk=member.pk)
     assert not member.is_active
     assert not Grant.objects.filter(user=member, active=True).exists()
     assert all(g.revoked_by == cast.it for g in Grant.objects.filter(user=member))
-    assert not Token.objects.filter(user=member).exists()
+    assert not ApiToken.objects.filter(user=member).exists()
     entry = AuditEntry.objects.get(object_id=member.pk, transition="deactivate")
     assert entry.to_state == "inactive" and "2 grants" in entry.comment
 
@@ -71,9 +70,9 @@ def test_A3_2_departed_users_session_and_token_are_refused_on_the_next_request(o
     browser.post(reverse("login"), {"username": "m1", "password": "pw-Test-2026"})
     assert browser.get(reverse("home")).status_code == 200
     assert browser.get("/api/v1/inbox/").status_code == 200
-    token = Token.objects.create(user=member)
+    key = services.api_token_issue(user=member)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/inbox/").status_code == 200
 
     services.hr_event_record(user=member, kind=HrEvent.Kind.DEPARTURE, by=cast.it)
@@ -146,9 +145,9 @@ def test_A3_2_a_departure_recorded_ahead_of_its_day_takes_effect_on_that_day(org
     from accounts.tasks import apply_due_hr_events
 
     member = _granted(cast, org)
-    token = Token.objects.create(user=member)
+    key = services.api_token_issue(user=member)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     sh = ZoneInfo("Asia/Shanghai")
     with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=sh), tick=False):
         event = services.hr_event_record(
