@@ -142,6 +142,8 @@ def test_every_api_operation_as_role(role, wsgi_requests, record_property):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     user = User.objects.get(username=ROLES[role])
     headers = {"Authorization": f"Token {api_token_issue(user=user, name='fuzz')}"}
+    # A refused token would fuzz nothing but 403s: the role really is signed in by it.
+    assert Client(application).get("/api/v1/inbox/", headers=headers).status_code == 200, "the token is refused"
     if "schema" not in LOADED:  # the same document for every role: read it once
         LOADED["schema"] = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, headers=headers)
     schema = LOADED["schema"]
