@@ -27,8 +27,10 @@ TEST_WORKERS ?= 2
 test: venv
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+## Ruff, then mypy (django-stubs, djangorestframework-stubs; configured in pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 ## Re-extract and compile translations (needs GNU gettext). The project catalog (locale/) covers
 ## config, sla, billing and templates/; accounts, responses and faults keep their own <app>/locale.

@@ -17,7 +17,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "department", "is_active", "is_staff"]
     list_filter = ["department", "groups", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Organisation"), {"fields": ("department", "phone")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Organisation"), {"fields": ("department", "phone")}))
     actions = ["send_password_link"]
 
     @admin.action(description=_("Send a link to choose a new password (e-mail and SMS)"))

@@ -67,4 +67,5 @@ def load_demo(stdout=None) -> None:
             user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         if stdout is not None:
-            stdout.write(f"  {username:<14} {user.department.name_zh:<10} {role} (account requests)")
+            department = user.department.name_zh if user.department else ""
+            stdout.write(f"  {username:<14} {department:<10} {role} (account requests)")

@@ -10,6 +10,7 @@ import logging
 from datetime import date, datetime
 from importlib import import_module
 from secrets import token_urlsafe
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -229,7 +230,8 @@ def account_request_complete(*, request: AccountRequest, by, comment: str = "") 
         if request.kind == AccountRequest.Kind.NEW_ACCOUNT and request.for_platform:
             request.target_user = _create_account(request)
         request.save(update_fields=["completed_by", "completed_at", "target_user"])
-        holder = request.target_user
+        # A new account's user was just created; every other kind names its user when filed.
+        holder = cast(User, request.target_user)
         if request.kind == AccountRequest.Kind.DEACTIVATION:
             if request.for_platform:
                 user_deactivate(user=holder, by=by, reason=_("Account request %s") % request)
@@ -564,7 +566,8 @@ def hr_events_import_csv(*, data: str, by) -> tuple[list[HrEvent], list[str]]:
                 )
         if dept_code and dept_code not in departments:
             errors.append(_("Line %(line)d: no department %(code)s") % {"line": line, "code": dept_code})
-        rows.append((user, kind, on, departments.get(dept_code), (row.get("note") or "").strip()))
+        if user is not None:  # without its user a row is an error already, and errors record nothing
+            rows.append((user, kind, on, departments.get(dept_code), (row.get("note") or "").strip()))
     if errors:
         return [], errors
     with transaction.atomic():

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,8 +72,8 @@ def request_detail(request, pk):
     )
 
 
-STEPS = {
-    # url name: (service, needs a reason, label)
+STEPS: dict[str, tuple[Callable[..., AccountRequest], bool]] = {
+    # url name: (service, needs a reason)
     "manager-approve": (services.account_request_manager_approve, False),
     "business-approve": (services.account_request_business_approve, False),
     "escalate": (services.account_request_escalate, True),
@@ -88,7 +90,9 @@ def _steps_for(obj: AccountRequest, user):
     out = []
     for step in STEPS:
         method = getattr(obj, step.replace("-", "_"))
-        if any(t.name == method.__name__ for t in obj.get_available_state_transitions()) and has_transition_perm(
+        # django-fsm adds get_available_<field>_transitions() to the model class at run time.
+        transitions = obj.get_available_state_transitions()  # type: ignore[attr-defined]
+        if any(t.name == method.__name__ for t in transitions) and has_transition_perm(
             method, user
         ):
             out.append(step)

@@ -23,10 +23,10 @@ router = SimpleRouter()
 
 
 class BillRunSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
-    operator = serializers.StringRelatedField()
-    checked_by = serializers.StringRelatedField()
-    verified_by = serializers.StringRelatedField()
-    reviewed_by = serializers.StringRelatedField()
+    operator: serializers.StringRelatedField = serializers.StringRelatedField()
+    checked_by: serializers.StringRelatedField = serializers.StringRelatedField()
+    verified_by: serializers.StringRelatedField = serializers.StringRelatedField()
+    reviewed_by: serializers.StringRelatedField = serializers.StringRelatedField()
 
     class Meta:
         model = BillRun

@@ -9,6 +9,7 @@ import logging
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,7 +48,7 @@ CENT = Decimal("0.01")
 CHUNK = 1000
 GENERATION_LOCK = 4040  # namespace of the advisory locks of bill-run generation
 # B4.2 / B4.3: the whole run must finish before 00:00 (Asia/Shanghai) on this day of the next month.
-ANNOUNCE_DAY = {BillRun.Kind.BILLING: 2, BillRun.Kind.SETTLEMENT: 10}
+ANNOUNCE_DAY: dict[str, int] = {BillRun.Kind.BILLING: 2, BillRun.Kind.SETTLEMENT: 10}
 ANNOUNCEMENT_KIND = "bill-run-announcement"
 
 # The data check of 出账检查报告: every item must be ticked by the checker.
@@ -277,7 +278,8 @@ def late_repairs(first: date, last: date) -> dict[int, list[timedelta]]:
     result: dict[int, list[timedelta]] = {}
     for ticket_id, closed_at, due_at in rows:
         if ticket_id in services:
-            result.setdefault(services[ticket_id], []).append(closed_at - due_at)
+            # closed_at__lt above keeps only closed deadlines
+            result.setdefault(services[ticket_id], []).append(cast(datetime, closed_at) - due_at)
     return result
 
 

@@ -9,6 +9,7 @@ transport (files under ``var/``), so a fresh machine needs no server.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -336,7 +337,7 @@ REST_FRAMEWORK = {
 # Request bodies (API JSON and form fields; uploaded files are not counted) and JSON nesting.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))
 API_JSON_MAX_DEPTH = 32
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Business Response Platform API",
     "DESCRIPTION": "业务响应管理平台 API",
     "VERSION": "1",

@@ -373,7 +373,8 @@ class FaultNewEventSerializer(FaultFiguresSerializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.ChoiceField(choices=EventCategory.choices)
-    source = serializers.ChoiceField(choices=EventSource.choices)
+    # The API's field is called "source"; DRF's Field.source (a str) is what the stubs see here.
+    source = serializers.ChoiceField(choices=EventSource.choices)  # type: ignore[assignment]
     business_department = serializers.PrimaryKeyRelatedField(queryset=_departments())
     detected_at = serializers.DateTimeField(required=False, allow_null=True, validators=[sane_date])
 

@@ -42,8 +42,8 @@ def _by_complaints(per_day: int, escalated_day: int, escalated_week: int) -> str
     return NONE
 
 
-_HQ = {HqLevel.LEVEL1: RED, HqLevel.LEVEL2: ORANGE, HqLevel.SENSITIVE: YELLOW}
-_PUBLICITY = {Publicity.NATIONAL: RED, Publicity.RECURRING: ORANGE, Publicity.MAY_DRAW: YELLOW}
+_HQ: dict[str, WarningLevel] = {HqLevel.LEVEL1: RED, HqLevel.LEVEL2: ORANGE, HqLevel.SENSITIVE: YELLOW}
+_PUBLICITY: dict[str, WarningLevel] = {Publicity.NATIONAL: RED, Publicity.RECURRING: ORANGE, Publicity.MAY_DRAW: YELLOW}
 
 
 def highest(*levels: str) -> str:

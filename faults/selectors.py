@@ -79,7 +79,7 @@ def ticket_timeline(ticket: FaultTicket):
 
 def ladder_of(deadline: Deadline):
     """Each rung of the deadline's ladder with its due time and the event that fired it (or None)."""
-    if deadline.ladder_id is None:
+    if deadline.ladder is None:
         return []
     fired = {e.key: e for e in deadline.events.all()}
     rows = []

@@ -433,7 +433,7 @@ def fault_send_recovery_notice(*, ticket: FaultTicket, by, body: str = "") -> Fa
         users = list({u.pk: u for u in users}.values())
         sla.notify(users=users, subject=subject, body=body, channels=["inapp", "sms"])
         phones = [ticket.contact_phone] if not ticket.reporter_id else []
-        if ticket.service_id and ticket.service.customer.contact_phone:
+        if ticket.service is not None and ticket.service.customer.contact_phone:
             phones.append(ticket.service.customer.contact_phone)
         sent_to = len(users) + _send_sms_to_phones(phones, subject, body)
         notice = FaultNotice.objects.create(

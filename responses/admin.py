@@ -42,7 +42,7 @@ class StepInline(admin.TabularInline):
     model = WorkStep
     extra = 0
     can_delete = False
-    fields = ["position", "department", "title", "state", "due_at", "finished_at", "returned_at", "overtime"]
+    fields = ("position", "department", "title", "state", "due_at", "finished_at", "returned_at", "overtime")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

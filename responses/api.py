@@ -8,7 +8,7 @@ wrong person → 403 (``sla.workflow.api_exception_handler``), invalid input →
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -64,7 +64,7 @@ def call(fn, **kwargs):
 class ScopedObjectMixin:
     """A record that exists but is outside the user's scope answers 403, not 404."""
 
-    model = None
+    model: type[Model] | None = None
 
     def get_object(self):
         try:
@@ -113,9 +113,9 @@ class TimeLeftMixin(serializers.Serializer):
 
 
 class OrderSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializer):
-    front_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    front_department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     customer = serializers.CharField(source="customer.name", read_only=True)
-    business_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    business_type: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     assessed_level = serializers.CharField(source="effective_assessed_level", read_only=True)
     level = serializers.CharField(read_only=True)
@@ -246,7 +246,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class StepSerializer(CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     order_number = serializers.CharField(source="order.number", read_only=True)
     customer = serializers.CharField(source="order.customer.name", read_only=True)
     key_rank = serializers.IntegerField(source="order.key_rank", read_only=True)
@@ -294,8 +294,8 @@ class OrderWorkerNamesSerializer(serializers.Serializer):
 
 
 class RequisitionSerializer(TimeLeftMixin, serializers.ModelSerializer):
-    front_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    front_department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assigned_department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
 
     class Meta:
@@ -331,7 +331,7 @@ class RequisitionAnswerSerializer(serializers.Serializer):
 
 
 class ContactOrderSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
-    from_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     to_department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     is_late = serializers.BooleanField(read_only=True)
 
@@ -426,7 +426,7 @@ class StepFilter(filters.FilterSet):
 
 
 class NowContextMixin:
-    pagination_class = Pagination
+    pagination_class: type[BasePagination] | None = Pagination
 
     def get_serializer_context(self):
         return super().get_serializer_context() | {"now": timezone.now()}

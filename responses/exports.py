@@ -90,7 +90,8 @@ def report_tables(report: MonthReport) -> list[dict]:
 def report_workbook(report: MonthReport) -> bytes:
     """R1.22 as an .xlsx file: one sheet per section, bold header row, column widths to fit."""
     book = Workbook()
-    book.remove(book.active)
+    if book.active is not None:  # a new workbook has one empty sheet
+        book.remove(book.active)
     bold = Font(bold=True)
     for table in report_tables(report):
         sheet = book.create_sheet(title=table["title"][:31])

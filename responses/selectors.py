@@ -191,7 +191,7 @@ def handover_evidence_missing(order: Order) -> list[str]:
     fibre leases a fibre test report (线路维护中心)."""
     kinds = {a.kind for a in order.attachments.all()}
     departments = {s.department.code for s in order.steps.all()}
-    missing = []
+    missing: list[str] = []
     if "nmc" in departments and order.is_key_customer:
         missing += [k for k in (Attachment.Kind.CIRCUIT_TEST, Attachment.Kind.CUSTOMER_SIGNOFF) if k not in kinds]
     if "line" in departments and "fibre" in (order.business_type.code or ""):

@@ -53,7 +53,7 @@ CONFIRMATION = "order-confirmation"
 GOV_ENTERPRISE = "gov_enterprise"
 NETBUILD = "netbuild"
 A_FLOOR_GOV_ENTERPRISE = 6  # R1.4
-LEVEL_BELOW = {Level.A: Level.B, Level.B: Level.C, Level.C: Level.C}
+LEVEL_BELOW: dict[str, str] = {Level.A: Level.B, Level.B: Level.C, Level.C: Level.C}
 
 
 def _now(at=None):
@@ -260,7 +260,7 @@ def month_close_quota(*, department: Department, year: int, month: int) -> Quota
     """R1.4: decide over-quota orders of a closed month, in submission order; assessed one level down."""
     orders = list(_month_orders(department, year, month).select_for_update().order_by("submitted_at", "id"))
     a_limit, b_limit = quota_limits(department=department, total=len(orders))
-    seen = Counter()
+    seen: Counter[str] = Counter()
     for order in orders:
         seen[order.level] += 1
         limit = {Level.A: a_limit, Level.B: b_limit}.get(order.level)
@@ -841,7 +841,7 @@ def contact_order_answer(*, contact: ContactOrder, by, reply: str, at=None) -> C
 
 
 def _send_equipment(needs, *, start, end, emergency_order=None) -> EquipmentReport:
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for need in needs:
         totals[need.item] += need.quantity
     netbuild = Department.objects.get(code="netbuild")

@@ -175,9 +175,10 @@ def _timeline(order: Order, steps) -> list[AuditEntry]:
     }
     for entry in entries:
         names = states[entry.content_type_id]
-        entry.label = TRANSITION_LABELS.get(entry.transition, entry.transition)
-        entry.from_label = names.get(entry.from_state, entry.from_state)
-        entry.to_label = names.get(entry.to_state, entry.to_state)
+        # Labels for the template, set on the instances it is given.
+        entry.label = TRANSITION_LABELS.get(entry.transition, entry.transition)  # type: ignore[attr-defined]
+        entry.from_label = names.get(entry.from_state, entry.from_state)  # type: ignore[attr-defined]
+        entry.to_label = names.get(entry.to_state, entry.to_state)  # type: ignore[attr-defined]
     return entries
 
 

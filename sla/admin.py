@@ -62,7 +62,7 @@ class EventInline(admin.TabularInline):
     model = DeadlineEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["key", "kind", "label", "due_at", "fired_at"]
+    readonly_fields = ("key", "kind", "label", "due_at", "fired_at")
     fields = readonly_fields
 
 

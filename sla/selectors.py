@@ -1,6 +1,8 @@
 """Reads of the deadline engine."""
 
-from datetime import datetime, time, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -36,7 +38,7 @@ def deadlines_of_each(subjects) -> dict[int, list]:
     if not subjects:
         return {}
     ct = ContentType.objects.get_for_model(subjects[0])
-    out = {s.pk: [] for s in subjects}
+    out: dict[int, list] = {s.pk: [] for s in subjects}
     deadlines = (
         Deadline.objects.filter(content_type=ct, object_id__in=list(out))
         .select_related("assessed_department")
@@ -100,7 +102,7 @@ def month_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day.replace(day=1), time.min))
 
 
-def _live_month_figures(start, end) -> list[dict]:
+def _live_month_figures(start, end) -> list[Mapping[str, Any]]:
     return list(
         Deadline.objects.filter(state=Deadline.State.MET, closed_at__gte=start, closed_at__lt=end, kind__in=CATEGORY_OF)
         .values("assessed_department")
@@ -114,7 +116,7 @@ def on_time_by_month(*, months: int = 12, now=None) -> dict:
     ``DeadlineMonthStat``, the current month live (cached for a minute)."""
     now = now or timezone.now()
     current = month_start(timezone.localdate(now))
-    labels = []
+    labels: list[date] = []
     day = current.date()
     for _ in range(months):
         labels.insert(0, day)

@@ -69,8 +69,8 @@ def audit_record(
 # --- deadlines (S5.1–S5.3) ---------------------------------------------------------
 
 
-def _ladder_rungs(ladder_ids) -> dict[int, list[EscalationRung]]:
-    rungs: dict[int, list[EscalationRung]] = {}
+def _ladder_rungs(ladder_ids) -> dict[int | None, list[EscalationRung]]:
+    rungs: dict[int | None, list[EscalationRung]] = {}
     for rung in EscalationRung.objects.filter(ladder_id__in=[i for i in ladder_ids if i]).order_by("position"):
         rungs.setdefault(rung.ladder_id, []).append(rung)
     return rungs
@@ -261,7 +261,7 @@ class _RecipientCache:
 def _due_events(deadline: Deadline, rungs: list[EscalationRung], now: datetime):
     """What has come due for ``deadline`` by ``now``: (key, kind, rung, due time), in order."""
     Kind = DeadlineEvent.Kind
-    due = []
+    due: list[tuple[str, str, EscalationRung | None, datetime]] = []
     breached = deadline.state in (Deadline.State.PENDING, Deadline.State.WARNED) and deadline.due_at <= now
     if deadline.state == Deadline.State.PENDING and deadline.warn_at and deadline.warn_at <= now and not breached:
         due.append(("warn", Kind.WARNING, None, deadline.warn_at))

@@ -16,6 +16,7 @@ import io
 import random
 import time
 from datetime import timedelta
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -548,7 +549,7 @@ def _deadlines_in_sql(*, now, stdout=None) -> int:
             values.append(explicit[f.column])
         else:
             default = f.get_default()
-            params[f.column] = f.get_db_prep_save(default, connection)
+            params[cast(str, f.column)] = f.get_db_prep_save(default, connection)
             values.append(f"%({f.column})s")
     missing = "NOT EXISTS (SELECT 1 FROM sla_deadline d WHERE d.content_type_id = {ct} AND d.object_id = {oid})"
     source = f"""
