@@ -1,0 +1,216 @@
+"""The import structure of the apps (issue 12, acceptance "import-structure check").
+
+A short ``ast`` walk over the apps' source (tests and bench are not apps) builds the app → app
+import graph and fails when an app imports one on a floor above it, when an app imports one it
+must never import, or when apps import each other (any cycle). The floors and the nevers are the
+target drawn in shared/house.json ("arrows" and "never"), declared here as data.
+
+Every ``import``/``from … import`` counts, at module level or inside a function; relative imports
+stay inside their app. Imports by dotted string (settings, ``import_module``) are not seen.
+"""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Floors, lowest first: an app may import apps on its own floor or below, never above.
+FLOORS: dict[str, int] = {
+    # ground floor: domain errors (core); the organisation (departments, users, roles, access checks)
+    # joins it as its own app when issue 12 point 3 moves it out of accounts.
+    "core": 0,
+    # the deadline engine: calendars, ladders, sweeper, notifications, audit
+    "sla": 1,
+    # workflow apps (SPEC 1-4); billing sits under orders and faults (they bill through it)
+    "accounts": 2,
+    "billing": 2,
+    "responses": 2,
+    "faults": 2,
+    # settings, urls, the Celery app: wires every app together
+    "config": 3,
+}
+APPS = sorted(FLOORS)
+
+# Imports that must never exist, whatever the floors say (house.json "never").
+NEVER: dict[tuple[str, str], str] = {
+    ("sla", "responses"): "the engine knows no app; apps register hooks",
+    ("sla", "faults"): "the engine knows no app",
+    ("sla", "billing"): "the engine knows no app",
+    ("sla", "accounts"): "the organisation belongs on the ground floor, below the engine",
+    ("billing", "responses"): "billing reads orders through hooks, never imports them",
+}
+
+# The one known back-arrow, listed import by import as it stands today, so that any new one fails:
+# the engine imports the organisation (User, Department, Role, access checks), which still lives in
+# accounts, while accounts (account requests, grants, HR events) builds on the engine. Issue 12
+# point 3 moves the organisation to a ground-floor app; remove each pair here as it goes.
+KNOWN_BACK_ARROWS: dict[tuple[str, str], set[tuple[str, str]]] = {
+    ("sla", "accounts"): {
+        ("sla/management/commands/seed_deadlines.py", "accounts.models"),
+        ("sla/models.py", "accounts.roles"),
+        ("sla/services.py", "accounts.models"),
+        ("sla/services.py", "accounts.roles"),
+        ("sla/views.py", "accounts.access"),
+        ("sla/views.py", "accounts.models"),
+        ("sla/views.py", "accounts.roles"),
+    },
+}
+
+Graph = dict[tuple[str, str], set[tuple[str, str]]]
+
+
+def import_graph(root: Path = ROOT, apps: list[str] = APPS) -> Graph:
+    """{(importing app, imported app): {(file, module), …}} over the apps' Python files."""
+    graph: Graph = defaultdict(set)
+    for app in apps:
+        for path in sorted((root / app).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules = [node.module]
+                else:
+                    continue
+                for module in modules:
+                    target = module.split(".")[0]
+                    if target in apps and target != app:
+                        graph[(app, target)].add((path.relative_to(root).as_posix(), module))
+    return dict(graph)
+
+
+def _cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """One cycle (a → … → a) through each group of apps that import each other."""
+    successors: dict[str, set[str]] = defaultdict(set)
+    for src, dst in edges:
+        successors[src].add(dst)
+    found: list[list[str]] = []
+    seen_groups: list[set[str]] = []
+    for start in sorted(successors):
+        # breadth-first search for the shortest way back to start
+        paths = [[start]]
+        visited = {start}
+        while paths:
+            path = paths.pop(0)
+            for nxt in sorted(successors[path[-1]]):
+                if nxt == start:
+                    cycle = path + [start]
+                    if set(cycle) not in seen_groups:
+                        seen_groups.append(set(cycle))
+                        found.append(cycle)
+                    paths = []
+                    break
+                if nxt not in visited:
+                    visited.add(nxt)
+                    paths.append(path + [nxt])
+    return found
+
+
+def violations(
+    graph: Graph,
+    floors: dict[str, int] = FLOORS,
+    never: dict[tuple[str, str], str] = NEVER,
+    known: dict[tuple[str, str], set[tuple[str, str]]] = KNOWN_BACK_ARROWS,
+) -> list[str]:
+    """What is wrong with ``graph``: one line per offending import (with its file) and per cycle."""
+    problems: list[str] = []
+    remaining: set[tuple[str, str]] = set()
+    for (src, dst), imports in sorted(graph.items()):
+        excused = known.get((src, dst), set())
+        for file, module in sorted(imports - excused):
+            if (src, dst) in never:
+                problems.append(f"{file} imports {module}: {src} must never import {dst} ({never[(src, dst)]})")
+            elif floors[dst] > floors[src]:
+                problems.append(
+                    f"{file} imports {module}: {src} (floor {floors[src]}) imports {dst}, "
+                    f"a floor above (floor {floors[dst]})"
+                )
+        if imports - excused:
+            remaining.add((src, dst))
+    for (src, dst), excused in sorted(known.items()):
+        for file, module in sorted(excused - graph.get((src, dst), set())):
+            problems.append(f"known back-arrow {file} → {module} is gone: remove it from KNOWN_BACK_ARROWS")
+    for cycle in _cycles(remaining):
+        problems.append("apps import each other: " + " → ".join(cycle))
+    return problems
+
+
+def test_the_apps_follow_the_layering():
+    """No app imports one above it or one it must never import, no two apps import each other;
+    the only exception is the listed one (sla → accounts: the organisation still lives in accounts)."""
+    graph = import_graph()
+    assert violations(graph) == []
+
+
+def test_the_walk_sees_the_imports_that_exist():
+    """The walk finds real arrows (function-level imports included), so a passing check means something."""
+    graph = import_graph()
+    assert ("sla/services.py", "accounts.models") in graph[("sla", "accounts")]
+    assert ("accounts", "sla") in graph
+    assert ("responses", "billing") in graph
+    assert all(app in FLOORS for pair in graph for app in pair)
+
+
+def test_a_cycle_in_source_files_fails(tmp_path):
+    """End to end on a toy tree: a function-level import closes the cycle; relative imports stay inside."""
+    (tmp_path / "low").mkdir()
+    (tmp_path / "high").mkdir()
+    (tmp_path / "low" / "models.py").write_text("from . import rules\n\n\ndef f():\n    import high.views\n")
+    (tmp_path / "high" / "views.py").write_text("from low.models import f\n")
+    graph = import_graph(tmp_path, ["high", "low"])
+    assert graph == {
+        ("high", "low"): {("high/views.py", "low.models")},
+        ("low", "high"): {("low/models.py", "high.views")},
+    }
+    assert violations(graph, floors={"low": 0, "high": 1}, never={}, known={}) == [
+        "low/models.py imports high.views: low (floor 0) imports high, a floor above (floor 1)",
+        "apps import each other: high → low → high",
+    ]
+
+
+def test_a_cycle_fails_with_its_path():
+    graph = {
+        ("billing", "faults"): {("billing/services.py", "faults.models")},
+        ("faults", "billing"): {("faults/services.py", "billing.models")},
+    }
+    assert violations(graph, known={}) == ["apps import each other: billing → faults → billing"]
+
+
+def test_a_longer_cycle_and_an_upward_import_fail():
+    floors = {"a": 0, "b": 1, "c": 1}
+    graph = {
+        ("a", "b"): {("a/x.py", "b.models")},
+        ("b", "c"): {("b/y.py", "c.services")},
+        ("c", "a"): {("c/z.py", "a")},
+    }
+    assert violations(graph, floors=floors, never={}, known={}) == [
+        "a/x.py imports b.models: a (floor 0) imports b, a floor above (floor 1)",
+        "apps import each other: a → b → c → a",
+    ]
+
+
+def test_a_never_arrow_fails_even_on_the_same_floor():
+    graph = {("billing", "responses"): {("billing/services.py", "responses.models")}}
+    assert violations(graph, known={}) == [
+        "billing/services.py imports responses.models: billing must never import responses "
+        "(billing reads orders through hooks, never imports them)"
+    ]
+
+
+def test_a_new_back_arrow_fails_beside_the_known_ones():
+    graph = import_graph()
+    graph[("sla", "accounts")] = graph[("sla", "accounts")] | {("sla/tasks.py", "accounts.access")}
+    assert violations(graph) == [
+        "sla/tasks.py imports accounts.access: sla must never import accounts "
+        "(the organisation belongs on the ground floor, below the engine)",
+        "apps import each other: accounts → sla → accounts",
+    ]
+
+
+def test_a_known_back_arrow_that_is_gone_must_be_struck_off():
+    graph = import_graph()
+    graph[("sla", "accounts")] = graph[("sla", "accounts")] - {("sla/models.py", "accounts.roles")}
+    assert violations(graph) == [
+        "known back-arrow sla/models.py → accounts.roles is gone: remove it from KNOWN_BACK_ARROWS"
+    ]
