@@ -46,7 +46,7 @@ ROLE_CODES = {r.value for r in Role}
 
 def account_request_submit(
     *,
-    by,
+    by: User,
     kind: str,
     scope_department: Department,
     target_user: User | None = None,
@@ -122,14 +122,14 @@ def _tell(users, subject: str) -> None:
         notify(users=users, subject=subject, channels=["inapp"])
 
 
-def _refuse_own(request: AccountRequest, by) -> None:
+def _refuse_own(request: AccountRequest, by: User) -> None:
     """Issue 11: nobody approves or carries out a request they filed or that concerns themselves
     (the transitions' permissions refuse it too, on the locked row)."""
     if by is not None and concerns(request, by):
         raise TransitionForbidden(_("Nobody may approve a request they filed or that concerns themselves."))
 
 
-def account_request_manager_approve(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
+def account_request_manager_approve(*, request: AccountRequest, by: User, comment: str = "") -> AccountRequest:
     _refuse_own(request, by)
     with transaction.atomic():
         request = apply_transition(request, "manager_approve", by=by, comment=comment)
@@ -170,7 +170,7 @@ def _open_deadline(request: AccountRequest) -> Deadline | None:
     )
 
 
-def account_request_business_approve(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
+def account_request_business_approve(*, request: AccountRequest, by: User, comment: str = "") -> AccountRequest:
     """The business department's approval; IT's 1-working-day clock starts now."""
     _refuse_own(request, by)
     with transaction.atomic():
@@ -181,7 +181,7 @@ def account_request_business_approve(*, request: AccountRequest, by, comment: st
     return request
 
 
-def account_request_escalate(*, request: AccountRequest, by, reason: str) -> AccountRequest:
+def account_request_escalate(*, request: AccountRequest, by: User, reason: str) -> AccountRequest:
     """IT judges the grant beyond the business department's authority: the leader in charge decides."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the grant exceeds the department's authority.")})
@@ -196,7 +196,7 @@ def account_request_escalate(*, request: AccountRequest, by, reason: str) -> Acc
     return request
 
 
-def account_request_leader_approve(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
+def account_request_leader_approve(*, request: AccountRequest, by: User, comment: str = "") -> AccountRequest:
     _refuse_own(request, by)
     with transaction.atomic():
         request = apply_transition(request, "leader_approve", by=by, comment=comment)
@@ -206,7 +206,7 @@ def account_request_leader_approve(*, request: AccountRequest, by, comment: str 
     return request
 
 
-def account_request_reject(*, request: AccountRequest, by, reason: str) -> AccountRequest:
+def account_request_reject(*, request: AccountRequest, by: User, reason: str) -> AccountRequest:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
     with transaction.atomic():
@@ -220,7 +220,7 @@ def account_request_reject(*, request: AccountRequest, by, reason: str) -> Accou
     return request
 
 
-def account_request_complete(*, request: AccountRequest, by, comment: str = "") -> AccountRequest:
+def account_request_complete(*, request: AccountRequest, by: User, comment: str = "") -> AccountRequest:
     """IT carries the request out: this platform's groups/department really change; other systems are registered."""
     _refuse_own(request, by)
     with transaction.atomic():
@@ -296,7 +296,7 @@ def password_link_send(*, user: User) -> None:
     )
 
 
-def _grant_platform(request: AccountRequest, user: User, by, now) -> None:
+def _grant_platform(request: AccountRequest, user: User, by: User, now) -> None:
     before_roles = sorted(user.groups.values_list("name", flat=True))
     before_dept = user.department
     if request.requested_department_id and user.department_id != request.requested_department_id:
@@ -324,7 +324,7 @@ def _grant_platform(request: AccountRequest, user: User, by, now) -> None:
     )
 
 
-def _revoke(grants, by, reason: str) -> int:
+def _revoke(grants, by: User | None, reason: str) -> int:
     now = timezone.now()
     count = 0
     for grant in grants.select_for_update():
@@ -337,7 +337,7 @@ def _revoke(grants, by, reason: str) -> int:
 # --- API tokens (issue 11.6: kept only as a digest) ---------------------------------------------
 
 
-def api_token_issue(*, user: User, by=None, name: str = "") -> str:
+def api_token_issue(*, user: User, by: User | None = None, name: str = "") -> str:
     """A new API key for ``user``: returned once, stored only as its SHA-256 digest; audited (the
     audit entry names the key's prefix, never the key)."""
     if not user.is_active:
@@ -362,7 +362,7 @@ def api_token_issue(*, user: User, by=None, name: str = "") -> str:
     return key
 
 
-def api_token_revoke(*, token: ApiToken, by=None) -> None:
+def api_token_revoke(*, token: ApiToken, by: User | None = None) -> None:
     """Delete ``token`` (the next request with it is refused); audited on its user."""
     with transaction.atomic():
         deleted = ApiToken.objects.filter(pk=token.pk).delete()[0]
@@ -397,7 +397,7 @@ def user_end_sessions(*, user: User) -> int:
     return ended
 
 
-def user_deactivate(*, user: User, by, reason: str) -> int:
+def user_deactivate(*, user: User, by: User | None, reason: str) -> int:
     """All of a person's accounts: inactive here, grants revoked, API tokens deleted, sessions ended."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -441,7 +441,7 @@ def hr_event_record(
     *,
     user: User,
     kind: str,
-    by,
+    by: User,
     effective_on: date | None = None,
     new_department: Department | None = None,
     note: str = "",
@@ -477,7 +477,7 @@ def hr_event_record(
     return event
 
 
-def hr_event_apply(*, event: HrEvent, by=None) -> HrEvent:
+def hr_event_apply(*, event: HrEvent, by: User | None = None) -> HrEvent:
     """Apply one recorded HR event (once: a second call does nothing)."""
     with transaction.atomic():
         event = HrEvent.objects.select_for_update().get(pk=event.pk)
@@ -527,7 +527,7 @@ def hr_events_apply_due(*, today: date | None = None) -> int:
 CSV_COLUMNS = ["username", "kind", "effective_on", "new_department", "note"]
 
 
-def hr_events_import_csv(*, data: str, by) -> tuple[list[HrEvent], list[str]]:
+def hr_events_import_csv(*, data: str, by: User) -> tuple[list[HrEvent], list[str]]:
     """Import ``username,kind,effective_on,new_department,note`` rows; all or nothing.
 
     Returns (events, errors); on any error nothing is recorded.

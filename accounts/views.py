@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,13 +12,14 @@ from django.views.decorators.http import require_POST
 from sla.selectors import audit_trail_of, inbox_for
 
 from . import access, selectors, services
+from .access import AuthenticatedRequest
 from .forms import AccountRequestForm, HrCsvForm, HrEventForm, ReasonForm
 from .models import AccountRequest
 from .roles import Role
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -30,7 +32,7 @@ def home(request):
 
 
 @login_required
-def request_list(request):
+def request_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.account_requests_for(request.user), 25).get_page(request.GET.get("page"))
     awaiting = list(selectors.account_requests_awaiting(request.user)[:50])
     return render(request, "accounts/request_list.html", {"page": page, "awaiting": awaiting})
@@ -42,7 +44,7 @@ def _form_errors_to(form, exc: ValidationError):
 
 
 @login_required
-def request_new(request):
+def request_new(request: AuthenticatedRequest) -> HttpResponse:
     if access.is_read_only(request.user):
         raise PermissionDenied
     form = AccountRequestForm(request.POST or None, initial={"target_user": request.user.pk})
@@ -58,7 +60,7 @@ def request_new(request):
 
 
 @login_required
-def request_detail(request, pk):
+def request_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
     obj = get_object_or_404(selectors.account_requests_for(request.user), pk=pk)
     return render(
         request,
@@ -101,7 +103,7 @@ def _steps_for(obj: AccountRequest, user):
 
 @require_POST
 @login_required
-def request_step(request, pk, step):
+def request_step(request: AuthenticatedRequest, pk, step) -> HttpResponse:
     if step not in STEPS:
         raise PermissionDenied
     obj = get_object_or_404(selectors.account_requests_for(request.user), pk=pk)
@@ -122,7 +124,7 @@ def request_step(request, pk, step):
 
 
 @login_required
-def grant_list(request):
+def grant_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.grants_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/grant_list.html", {"page": page})
 
@@ -130,11 +132,11 @@ def grant_list(request):
 @access.role_required(
     Role.IT_OPERATOR, Role.DISPATCHER, Role.VIEWER, Role.AUDITOR, Role.DEPT_MANAGER, Role.LEADER, read_only_ok=True
 )
-def hr_list(request):
+def hr_list(request: AuthenticatedRequest) -> HttpResponse:
     can_record = access.may_record_hr_events(request.user)
     form = HrEventForm(request.POST or None) if can_record else None
     if request.method == "POST":
-        if not can_record:
+        if form is None:  # the form is there only for those who may record
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -154,7 +156,7 @@ def hr_list(request):
 
 @require_POST
 @access.role_required(Role.IT_OPERATOR)
-def hr_import(request):
+def hr_import(request: AuthenticatedRequest) -> HttpResponse:
     form = HrCsvForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a CSV file."))

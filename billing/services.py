@@ -124,7 +124,7 @@ def bill_run_months(*, today: date | None = None) -> tuple[date, date]:
     return add_months(this_month, -RUN_MONTHS_BACK), add_months(this_month, RUN_MONTHS_AHEAD)
 
 
-def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by=None) -> BillRun:
+def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by: User | None = None) -> BillRun:
     """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th).
 
     ``by`` is None when the system schedules it; a person must be IT Management staff. The period
@@ -154,19 +154,19 @@ def _it_staff(*roles):
     return User.objects.filter(is_active=True, department__code="it", groups__name__in=[str(r) for r in roles])
 
 
-def _require_it_role(by, *roles):
+def _require_it_role(by: User, *roles):
     """IT Management staff holding one of ``roles`` (accounts.access decides, as everywhere)."""
     it = Department.objects.filter(code="it").first()
     if by is None or it is None or not has_role_in(by, roles, it):
         raise TransitionForbidden(_("Only IT Management staff with the right role may do this."))
 
 
-def bill_run_start_check(*, run: BillRun, by) -> BillRun:
+def bill_run_start_check(*, run: BillRun, by: User) -> BillRun:
     _require_it_role(by, Role.IT_OPERATOR)
     return apply_transition(run, "start_check", by=by, actor=by)
 
 
-def bill_run_sign_check(*, run: BillRun, by, checklist: dict[str, bool], comment: str = "") -> BillRun:
+def bill_run_sign_check(*, run: BillRun, by: User, checklist: dict[str, bool], comment: str = "") -> BillRun:
     """The checker ticks every item of the check report and signs it (B4.2)."""
     _require_it_role(by, Role.IT_OPERATOR)
     missing = [_(label) for code, label in CHECKLIST if not checklist.get(code)]
@@ -176,12 +176,12 @@ def bill_run_sign_check(*, run: BillRun, by, checklist: dict[str, bool], comment
     return apply_transition(run, "sign_check", by=by, comment=comment, actor=by, checklist=items, at=timezone.now())
 
 
-def bill_run_finish_preprocessing(*, run: BillRun, by) -> BillRun:
+def bill_run_finish_preprocessing(*, run: BillRun, by: User) -> BillRun:
     _require_it_role(by, Role.IT_OPERATOR)
     return apply_transition(run, "finish_preprocessing", by=by)
 
 
-def bill_run_verify(*, run: BillRun, by) -> BillRun:
+def bill_run_verify(*, run: BillRun, by: User) -> BillRun:
     """Four eyes (B4.2): a second IT operator, never the run's operator, verifies; invoicing then starts."""
     _require_it_role(by, Role.IT_OPERATOR)
     with transaction.atomic():
@@ -198,7 +198,7 @@ def bill_run_verify(*, run: BillRun, by) -> BillRun:
     return run
 
 
-def bill_run_publish(*, run: BillRun, by) -> BillRun:
+def bill_run_publish(*, run: BillRun, by: User) -> BillRun:
     _require_it_role(by, Role.SUPERVISOR)
     with transaction.atomic():
         run = apply_transition(run, "publish", by=by, actor=by, at=timezone.now())
@@ -207,13 +207,13 @@ def bill_run_publish(*, run: BillRun, by) -> BillRun:
     return run
 
 
-def bill_run_challenge(*, run: BillRun, by, comment: str) -> BillRun:
+def bill_run_challenge(*, run: BillRun, by: User, comment: str) -> BillRun:
     """The supervisor doubts the result: the data must be checked again (B4.2)."""
     _require_it_role(by, Role.SUPERVISOR)
     return apply_transition(run, "challenge", by=by, actor=by, comment=comment)
 
 
-def bill_run_roll_back(*, run: BillRun, by, comment: str = "") -> BillRun:
+def bill_run_roll_back(*, run: BillRun, by: User, comment: str = "") -> BillRun:
     """Void the run's invoices and start again from the schedule (B4.2). Published runs never roll back."""
     _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
     with transaction.atomic():
@@ -225,7 +225,7 @@ def bill_run_roll_back(*, run: BillRun, by, comment: str = "") -> BillRun:
     return run
 
 
-def bill_run_report_anomaly(*, run: BillRun, by, text: str) -> None:
+def bill_run_report_anomaly(*, run: BillRun, by: User, text: str) -> None:
     """Anything that may affect the run is reported at once to the supervisors and the manager (B4.2).
 
     Reported by IT Management staff (the run's team); auditors and viewers change nothing.
@@ -546,7 +546,7 @@ def arrears_scan(*, today: date | None = None) -> int:
     return reminded
 
 
-def payment_record(*, customer: Customer, amount: Decimal, by=None, reference: str = "") -> Payment:
+def payment_record(*, customer: Customer, amount: Decimal, by: User | None = None, reference: str = "") -> Payment:
     """Record a payment; a cleared balance closes the case and restores a restricted service (B4.5)."""
     if by is not None:
         _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)

@@ -1,15 +1,18 @@
 """Pages of billing: bill runs (checklist, progress, review) and printable invoices."""
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import AuthenticatedRequest
 from sla.selectors import audit_trail_of, deadlines_of
 from sla.validators import parse_month
 
@@ -23,9 +26,9 @@ def _readable(request):
 
 
 @login_required
-def run_list(request):
+def run_list(request: AuthenticatedRequest) -> HttpResponse:
     _readable(request)
-    context = {"kinds": BillRun.Kind.choices}
+    context: dict[str, Any] = {"kinds": BillRun.Kind.choices}
     status = 200
     if request.method == "POST":
         context |= {"period_value": request.POST.get("period", ""), "kind_value": request.POST.get("kind", "")}
@@ -49,7 +52,7 @@ def _error_lists(exc: ValidationError):
 
 
 @login_required
-def run_detail(request, pk):
+def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
     _readable(request)
     run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
     invoices = Paginator(run.invoices.select_related("customer").order_by("number"), 50).get_page(
@@ -84,7 +87,7 @@ ACTIONS = {
 
 @require_POST
 @login_required
-def run_action(request, pk, name):
+def run_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
     _readable(request)
     run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
     if name not in ACTIONS:
@@ -99,14 +102,14 @@ def run_action(request, pk, name):
 
 
 @login_required
-def invoice_detail(request, pk):
+def invoice_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
     _readable(request)
     invoice = get_object_or_404(selectors.invoices_for(request.user), pk=pk)
     return render(request, "billing/invoice.html", {"invoice": invoice})
 
 
 @login_required
-def arrears_list(request):
+def arrears_list(request: AuthenticatedRequest) -> HttpResponse:
     """B4.5: open arrears, largest first, with reminders and work orders; IT records payments here."""
     _readable(request)
     if request.method == "POST":

@@ -43,7 +43,7 @@ RECOVERY = "fault-recovery-notice"
 BROADCAST = "fault-broadcast"
 
 
-def _transition(instance, name: str, *, by, comment: str = "", **kwargs):
+def _transition(instance, name: str, *, by: User, comment: str = "", **kwargs):
     """``apply_transition``, answering "wrong state" (409) rather than "forbidden" (403) to
     someone who could take this action in another state."""
     meta = getattr(type(instance), name)._django_fsm
@@ -81,12 +81,12 @@ def _open_deadlines(subject, kind: str):
     return Deadline.objects.filter(content_type=ct, object_id=subject.pk, kind=kind, state__in=Deadline.OPEN_STATES)
 
 
-def _meet(subject, kind: str, *, by, at, comment="") -> None:
+def _meet(subject, kind: str, *, by: User, at, comment="") -> None:
     for deadline in _open_deadlines(subject, kind):
         sla.deadline_meet(deadline=deadline, by=by, at=at, comment=comment)
 
 
-def _cancel(subject, kind: str, *, by, at, comment="") -> None:
+def _cancel(subject, kind: str, *, by: User, at, comment="") -> None:
     for deadline in _open_deadlines(subject, kind):
         sla.deadline_cancel(deadline=deadline, by=by, at=at, comment=comment)
 
@@ -115,7 +115,7 @@ def _send_sms_to_phones(phones, subject: str, body: str) -> int:
 
 def fault_report(
     *,
-    by,
+    by: User,
     title: str,
     description: str,
     category: str,
@@ -214,17 +214,17 @@ def _start_broadcast_clock(ticket: FaultTicket, started_at: datetime) -> None:
     )
 
 
-def fault_acknowledge(*, ticket: FaultTicket, by, comment: str = "") -> FaultTicket:
+def fault_acknowledge(*, ticket: FaultTicket, by: User, comment: str = "") -> FaultTicket:
     return _transition(ticket, "acknowledge", by=by, comment=comment, at=timezone.now(), handler=by)
 
 
-def fault_start_work(*, ticket: FaultTicket, by, workaround: str = "", comment: str = "") -> FaultTicket:
+def fault_start_work(*, ticket: FaultTicket, by: User, workaround: str = "", comment: str = "") -> FaultTicket:
     return _transition(
         ticket, "start_work", by=by, comment=comment or workaround, at=timezone.now(), workaround=workaround, handler=by
     )
 
 
-def fault_record_workaround(*, ticket: FaultTicket, by, workaround: str) -> FaultTicket:
+def fault_record_workaround(*, ticket: FaultTicket, by: User, workaround: str) -> FaultTicket:
     """F2.2: a temporary workaround restores service before the repair."""
     if not workaround.strip():
         raise ValidationError({"workaround": _("Describe the workaround.")})
@@ -242,7 +242,7 @@ def fault_record_workaround(*, ticket: FaultTicket, by, workaround: str) -> Faul
     return fault_start_work(ticket=ticket, by=by, workaround=workaround)
 
 
-def fault_resolve(*, ticket: FaultTicket, by, resolution: str = "", at: datetime | None = None) -> FaultTicket:
+def fault_resolve(*, ticket: FaultTicket, by: User, resolution: str = "", at: datetime | None = None) -> FaultTicket:
     """Resolve: the repair deadline is met (its remaining rungs never fire), the 5-minute
     recovery-notice deadline starts (F2.4), and the repeat rule is checked (F2.3)."""
     at = at or timezone.now()
@@ -300,11 +300,11 @@ def _check_repeat(*, ticket: FaultTicket, at: datetime) -> bool:
     return True
 
 
-def fault_close(*, ticket: FaultTicket, by, comment: str = "") -> FaultTicket:
+def fault_close(*, ticket: FaultTicket, by: User, comment: str = "") -> FaultTicket:
     return _transition(ticket, "close", by=by, comment=comment, at=timezone.now())
 
 
-def fault_reopen(*, ticket: FaultTicket, by, comment: str = "") -> FaultTicket:
+def fault_reopen(*, ticket: FaultTicket, by: User, comment: str = "") -> FaultTicket:
     """Reopen after a failed verification: a fresh repair deadline (and ladder) from now."""
     now = timezone.now()
     with transaction.atomic():
@@ -323,7 +323,7 @@ def fault_reopen(*, ticket: FaultTicket, by, comment: str = "") -> FaultTicket:
     return ticket
 
 
-def fault_add_helpers(*, ticket: FaultTicket, by, departments=(), vendors: str = "") -> FaultTicket:
+def fault_add_helpers(*, ticket: FaultTicket, by: User, departments=(), vendors: str = "") -> FaultTicket:
     """F2.3: the supervisor (or a higher lead) pulls in other departments or vendors."""
     if not has_role_in(by, LEAD_ROLES, ticket.handling_department):
         raise PermissionDenied
@@ -400,7 +400,7 @@ def fault_broadcast(*, ticket: FaultTicket, at: datetime) -> FaultNotice:
     )
 
 
-def fault_send_recovery_notice(*, ticket: FaultTicket, by, body: str = "") -> FaultNotice:
+def fault_send_recovery_notice(*, ticket: FaultTicket, by: User, body: str = "") -> FaultNotice:
     """F2.4: tell every affected customer and user of the recovery; meets the 5-minute deadline."""
     _require_writer(by)
     now = timezone.now()
@@ -476,7 +476,7 @@ def fault_draft_explanation(*, ticket: FaultTicket) -> str:
     return "\n".join(parts)
 
 
-def fault_publish_explanation(*, ticket: FaultTicket, by, body: str = "") -> FaultNotice:
+def fault_publish_explanation(*, ticket: FaultTicket, by: User, body: str = "") -> FaultNotice:
     """F2.4: publish the fault explanation notice (故障说明通告) to the business departments."""
     if not (
         has_role_in(by, LEAD_ROLES + (Role.BACK_ADMIN,), ticket.handling_department)
@@ -508,7 +508,7 @@ def fault_publish_explanation(*, ticket: FaultTicket, by, body: str = "") -> Fau
 # --- F2.5 problems ---------------------------------------------------------------
 
 
-def problem_create_from_ticket(*, ticket: FaultTicket, by, title: str = "", description: str = "") -> Problem:
+def problem_create_from_ticket(*, ticket: FaultTicket, by: User, title: str = "", description: str = "") -> Problem:
     if not has_role_in(by, (Role.BACK_ADMIN, *LEAD_ROLES, Role.IT_OPERATOR), ticket.handling_department):
         raise PermissionDenied
     with transaction.atomic():
@@ -523,7 +523,7 @@ def problem_create_from_ticket(*, ticket: FaultTicket, by, title: str = "", desc
     return problem
 
 
-def problem_link_ticket(*, problem: Problem, ticket: FaultTicket, by) -> Problem:
+def problem_link_ticket(*, problem: Problem, ticket: FaultTicket, by: User) -> Problem:
     if not has_role_in(by, (Role.BACK_ADMIN, *LEAD_ROLES, Role.IT_OPERATOR), problem.department):
         raise PermissionDenied
     if problem.state == Problem.State.CLOSED:
@@ -540,11 +540,11 @@ def problem_link_ticket(*, problem: Problem, ticket: FaultTicket, by) -> Problem
     return problem
 
 
-def problem_start(*, problem: Problem, by, plan: str = "") -> Problem:
+def problem_start(*, problem: Problem, by: User, plan: str = "") -> Problem:
     return _transition(problem, "start", by=by, comment=plan, plan=plan)
 
 
-def problem_close(*, problem: Problem, by, conclusion: str = "") -> Problem:
+def problem_close(*, problem: Problem, by: User, conclusion: str = "") -> Problem:
     return _transition(problem, "close", by=by, comment=conclusion, at=timezone.now(), conclusion=conclusion)
 
 
@@ -574,7 +574,7 @@ def _custsvc() -> Department | None:
 
 def event_create(
     *,
-    by,
+    by: User,
     title: str,
     category: str,
     source: str,
@@ -656,7 +656,7 @@ def event_create(
 
 
 def event_update_figures(
-    *, event: QualityEvent, by, override_level: str | None = None, override_reason: str | None = None, **figures
+    *, event: QualityEvent, by: User, override_level: str | None = None, override_reason: str | None = None, **figures
 ) -> QualityEvent:
     """Change the F2.7 figures and/or the override; the level is recomputed."""
     _require_writer(by)
@@ -700,7 +700,7 @@ def event_recipients(event: QualityEvent) -> list:
     return sorted(users.values(), key=lambda u: u.pk)
 
 
-def event_report(*, event: QualityEvent, by) -> QualityEvent:
+def event_report(*, event: QualityEvent, by: User) -> QualityEvent:
     """F2.8: the monitoring department reports to 客户服务部 (1 h); the 1-hour publish clock starts."""
     now = timezone.now()
     with transaction.atomic():
@@ -724,7 +724,7 @@ def event_report(*, event: QualityEvent, by) -> QualityEvent:
     return event
 
 
-def event_publish(*, event: QualityEvent, by) -> QualityEvent:
+def event_publish(*, event: QualityEvent, by: User) -> QualityEvent:
     """F2.8: 客户服务部 publishes the warning to the recipients of its level (1 h after receipt)."""
     now = timezone.now()
     with transaction.atomic():
@@ -740,7 +740,7 @@ def event_publish(*, event: QualityEvent, by) -> QualityEvent:
     return event
 
 
-def _event_obligation(event: QualityEvent, *, by, kind: str, fields: dict, comment: str = "") -> QualityEvent:
+def _event_obligation(event: QualityEvent, *, by: User, kind: str, fields: dict, comment: str = "") -> QualityEvent:
     _require_writer(by)
     now = timezone.now()
     with transaction.atomic():
@@ -759,7 +759,7 @@ def _event_obligation(event: QualityEvent, *, by, kind: str, fields: dict, comme
     return locked
 
 
-def event_send_script(*, event: QualityEvent, by, script: str) -> QualityEvent:
+def event_send_script(*, event: QualityEvent, by: User, script: str) -> QualityEvent:
     """F2.8: the explanation script goes to front-line staff within 2 hours."""
     if not script.strip():
         raise ValidationError({"script": _("Write the explanation script.")})
@@ -773,7 +773,7 @@ def event_send_script(*, event: QualityEvent, by, script: str) -> QualityEvent:
     return event
 
 
-def event_submit_cause_plan(*, event: QualityEvent, by, text: str) -> QualityEvent:
+def event_submit_cause_plan(*, event: QualityEvent, by: User, text: str) -> QualityEvent:
     if not text.strip():
         raise ValidationError({"text": _("Describe the root cause and the complaint-handling plan.")})
     return _event_obligation(
@@ -781,26 +781,26 @@ def event_submit_cause_plan(*, event: QualityEvent, by, text: str) -> QualityEve
     )
 
 
-def event_hq_feedback(*, event: QualityEvent, by, comment: str = "") -> QualityEvent:
+def event_hq_feedback(*, event: QualityEvent, by: User, comment: str = "") -> QualityEvent:
     return _event_obligation(event, by=by, kind="event-hq-feedback", fields={"hq_feedback_at": None}, comment=comment)
 
 
-def event_hq_plan(*, event: QualityEvent, by, comment: str = "") -> QualityEvent:
+def event_hq_plan(*, event: QualityEvent, by: User, comment: str = "") -> QualityEvent:
     kind = "event-hq-plan-l1" if event.hq_level == HqLevel.LEVEL1 else "event-hq-plan-l2"
     return _event_obligation(event, by=by, kind=kind, fields={"hq_plan_at": None}, comment=comment)
 
 
-def event_start_rectification(*, event: QualityEvent, by, plan: str) -> QualityEvent:
+def event_start_rectification(*, event: QualityEvent, by: User, plan: str) -> QualityEvent:
     if not plan.strip():
         raise ValidationError({"plan": _("Write the rectification plan.")})
     return _transition(event, "start_rectification", by=by, comment=plan, plan=plan)
 
 
-def event_close(*, event: QualityEvent, by, result: str = "") -> QualityEvent:
+def event_close(*, event: QualityEvent, by: User, result: str = "") -> QualityEvent:
     return _transition(event, "close", by=by, comment=result, at=timezone.now(), result=result)
 
 
-def event_apply_complaint_counts(*, event: QualityEvent, by, day=None) -> QualityEvent:
+def event_apply_complaint_counts(*, event: QualityEvent, by: User, day=None) -> QualityEvent:
     """F2.9 → F2.7: take the day's complaint counts of the event's category as its figures."""
     from .selectors import complaint_counts
 
@@ -819,7 +819,7 @@ def event_apply_complaint_counts(*, event: QualityEvent, by, day=None) -> Qualit
 
 def complaint_receive(
     *,
-    by,
+    by: User,
     customer_name: str,
     category: str,
     content: str,
@@ -860,7 +860,7 @@ def complaint_receive(
     return complaint
 
 
-def complaint_answer(*, complaint: Complaint, by, answer: str) -> Complaint:
+def complaint_answer(*, complaint: Complaint, by: User, answer: str) -> Complaint:
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
     now = timezone.now()
@@ -870,7 +870,7 @@ def complaint_answer(*, complaint: Complaint, by, answer: str) -> Complaint:
     return complaint
 
 
-def complaint_record_satisfaction(*, complaint: Complaint, by, satisfied: bool) -> Complaint:
+def complaint_record_satisfaction(*, complaint: Complaint, by: User, satisfied: bool) -> Complaint:
     return _transition(complaint, "record_satisfaction", by=by, at=timezone.now(), satisfied=satisfied)
 
 
@@ -880,7 +880,7 @@ def reply_overdue(complaint: Complaint, now: datetime | None = None) -> bool:
     return (complaint.answered_at or now or timezone.now()) > limit
 
 
-def complaint_appeal(*, complaint: Complaint, by, reference: str) -> Complaint:
+def complaint_appeal(*, complaint: Complaint, by: User, reference: str) -> Complaint:
     """F2.9: the customer appealed to 12300 — allowed when the reply is late or the customer is not satisfied."""
     if not reference.strip():
         raise ValidationError({"reference": _("Enter the 12300 case reference.")})
@@ -892,7 +892,7 @@ def complaint_appeal(*, complaint: Complaint, by, reference: str) -> Complaint:
     return _transition(complaint, "appeal", by=by, comment=reference, at=timezone.now(), reference=reference)
 
 
-def complaint_close_appeal(*, complaint: Complaint, by, outcome: str) -> Complaint:
+def complaint_close_appeal(*, complaint: Complaint, by: User, outcome: str) -> Complaint:
     if not outcome.strip():
         raise ValidationError({"outcome": _("Record the outcome of the appeal.")})
     return _transition(complaint, "close_appeal", by=by, comment=outcome, at=timezone.now(), outcome=outcome)

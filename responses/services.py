@@ -7,6 +7,7 @@ deadlines through ``sla.services``. Views, the API, the admin and tasks call the
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from accounts.access import has_role_in, is_center_dispatcher, is_read_only, works_in_back_office
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.roles import Role
 from billing import services as billing
 from sla import services as sla
@@ -60,7 +61,7 @@ def _now(at=None):
     return at or timezone.now()
 
 
-def _apply(instance, name: str, *, by, **kwargs):
+def _apply(instance, name: str, *, by: User | None, **kwargs):
     """Every order, step and request transition goes through ``sla.workflow.apply_transition``
     (wrong person → 403, wrong state or a faster colleague → 409)."""
     return apply_transition(instance, name, by=by, **kwargs)
@@ -127,7 +128,7 @@ def order_validate_content(*, front_department: Department, data: dict, attachme
         raise ValidationError(errors)
 
 
-def _require_front_admin(by, department) -> None:
+def _require_front_admin(by: User, department) -> None:
     if not has_role_in(by, [Role.FRONT_ADMIN], department):
         raise TransitionForbidden(_("Only the front department's order admin may do this."))
 
@@ -156,12 +157,13 @@ def _check_requested_completion(value) -> None:
 
 
 @transaction.atomic
-def order_create(*, by, data: dict, equipment: list[tuple[str, int]] | None = None) -> Order:
+def order_create(*, by: User, data: dict, equipment: list[tuple[str, int]] | None = None) -> Order:
     """A draft order of the user's front department (R1.2). Nothing is saved if it is refused."""
     department = by.department
     _require_front_admin(by, department)
     _check_requested_completion(data.get("requested_completion_at"))
-    order_validate_content(front_department=department, data=data)
+    # The role check above lets only a front admin through; the order's department is NOT NULL.
+    order_validate_content(front_department=cast(Department, department), data=data)
     order = Order(front_department=department, created_by=by, **{k: data[k] for k in ORDER_FIELDS if k in data})
     _key_flags(order)
     # The related rows were just loaded: no need to look them up again.
@@ -174,7 +176,7 @@ def order_create(*, by, data: dict, equipment: list[tuple[str, int]] | None = No
 
 
 @transaction.atomic
-def order_update(*, order: Order, by, data: dict) -> Order:
+def order_update(*, order: Order, by: User, data: dict) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_front_admin(by, order.front_department)
     if order.state not in (Order.State.DRAFT, Order.State.RETURNED):
@@ -192,7 +194,7 @@ def order_update(*, order: Order, by, data: dict) -> Order:
     return order
 
 
-def attachment_add(*, order: Order, by, file, kind: str = Attachment.Kind.GENERAL) -> Attachment:
+def attachment_add(*, order: Order, by: User, file, kind: str = Attachment.Kind.GENERAL) -> Attachment:
     """Attach a file (size and type limited) to an order (R1.1, R1.20)."""
     allowed = has_role_in(by, [Role.FRONT_ADMIN], order.front_department) or (
         has_role_in(by, [Role.BACK_MEMBER, Role.BACK_ADMIN], by.department)
@@ -310,7 +312,7 @@ def _start_provisioning(order: Order, started_at) -> Deadline:
 
 
 @transaction.atomic
-def order_submit(*, order: Order, by, at: datetime | None = None) -> Order:
+def order_submit(*, order: Order, by: User, at: datetime | None = None) -> Order:
     """R1.1–R1.5: validate, flag, submit (A orders wait for sign-off) and start the provisioning clock."""
     at = _now(at)
     current = Order.objects.select_related("business_type", "customer", "front_department").get(pk=order.pk)
@@ -335,7 +337,7 @@ def order_submit(*, order: Order, by, at: datetime | None = None) -> Order:
 
 
 @transaction.atomic
-def order_sign(*, order: Order, by, at: datetime | None = None) -> Order:
+def order_sign(*, order: Order, by: User, at: datetime | None = None) -> Order:
     """R1.5: the director (政企客户部) or the leader in charge signs an A order."""
     order = _apply(order, "sign", by=by, at=_now(at), actor=by)
     _assess(order)
@@ -344,7 +346,7 @@ def order_sign(*, order: Order, by, at: datetime | None = None) -> Order:
 
 
 @transaction.atomic
-def order_accept(*, order: Order, by, at: datetime | None = None, notes: str = "") -> Order:
+def order_accept(*, order: Order, by: User, at: datetime | None = None, notes: str = "") -> Order:
     """The Center accepts the order; an unsigned A order is accepted but assessed on B (R1.5)."""
     order = _apply(order, "accept", by=by, at=_now(at), comment=notes)
     if notes:
@@ -355,7 +357,7 @@ def order_accept(*, order: Order, by, at: datetime | None = None, notes: str = "
 
 
 @transaction.atomic
-def order_return_for_clarification(*, order: Order, by, reason: str, at: datetime | None = None) -> Order:
+def order_return_for_clarification(*, order: Order, by: User, reason: str, at: datetime | None = None) -> Order:
     """R1.6: the Center sends an unclear order back; the delay is the sending department's."""
     if not reason.strip():
         raise ValidationError({"reason": _("State what needs clarifying.")})
@@ -368,7 +370,7 @@ def order_return_for_clarification(*, order: Order, by, reason: str, at: datetim
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, by, at: datetime | None = None) -> Order:
+def order_cancel(*, order: Order, by: User, at: datetime | None = None) -> Order:
     order = _apply(order, "cancel", by=by)
     for deadline in deadlines_of(order).filter(state__in=Deadline.OPEN_STATES):
         sla.deadline_cancel(deadline=deadline, by=by, at=_now(at), comment="cancelled")
@@ -376,7 +378,7 @@ def order_cancel(*, order: Order, by, at: datetime | None = None) -> Order:
 
 
 @transaction.atomic
-def order_add_notes(*, order: Order, by, notes: str) -> Order:
+def order_add_notes(*, order: Order, by: User, notes: str) -> Order:
     """Center mediation notes."""
     if not is_center_dispatcher(by):
         raise TransitionForbidden(_("Only the Center may add mediation notes."))
@@ -388,7 +390,7 @@ def order_add_notes(*, order: Order, by, notes: str) -> Order:
 
 
 @transaction.atomic
-def order_mark_no_resources(*, order: Order, by, at: datetime | None = None) -> Order:
+def order_mark_no_resources(*, order: Order, by: User, at: datetime | None = None) -> Order:
     """R1.7: an important order without a prior requisition that finds no resources goes on the
     "no resources, new build" limit, and the front department is responsible."""
     at = _now(at)
@@ -419,7 +421,7 @@ def order_mark_no_resources(*, order: Order, by, at: datetime | None = None) -> 
 
 
 @transaction.atomic
-def order_dispatch(*, order: Order, by, steps: list[tuple[Department, str]], at: datetime | None = None) -> Order:
+def order_dispatch(*, order: Order, by: User, steps: list[tuple[Department, str]], at: datetime | None = None) -> Order:
     """R1.8: split the order into ordered steps, one back-office department each; the first starts now."""
     at = _now(at)
     if not steps:
@@ -436,7 +438,7 @@ def order_dispatch(*, order: Order, by, steps: list[tuple[Department, str]], at:
     return order
 
 
-def _dispatch_next_step(order: Order, *, by, at) -> WorkStep | None:
+def _dispatch_next_step(order: Order, *, by: User, at) -> WorkStep | None:
     step = order.steps.filter(state=WorkStep.State.PENDING).order_by("position").first()
     if step is None:
         return None
@@ -458,7 +460,7 @@ def _dispatch_next_step(order: Order, *, by, at) -> WorkStep | None:
 
 
 @transaction.atomic
-def step_accept(*, step: WorkStep, by, at: datetime | None = None) -> WorkStep:
+def step_accept(*, step: WorkStep, by: User, at: datetime | None = None) -> WorkStep:
     """A back-office member of the step's department accepts it."""
     return _apply(step, "accept", by=by, at=_now(at), actor=by)
 
@@ -498,7 +500,7 @@ def return_overtime(
 def step_return(
     *,
     step: WorkStep,
-    by,
+    by: User,
     finished_at: datetime | None,
     unfinished: bool = False,
     obstruction: bool = False,
@@ -583,7 +585,7 @@ def order_complete(*, order: Order, at: datetime | None = None) -> Order:
 
 
 @transaction.atomic
-def order_confirm(*, order: Order, by, at: datetime | None = None) -> Order:
+def order_confirm(*, order: Order, by: User, at: datetime | None = None) -> Order:
     at = _now(at)
     order = _apply(order, "confirm", by=by, at=at)
     deadline = _open_deadline(order, CONFIRMATION)
@@ -611,7 +613,7 @@ def order_auto_confirm(*, order: Order, at: datetime | None = None) -> Order | N
 
 
 @transaction.atomic
-def order_archive(*, order: Order, by) -> Order:
+def order_archive(*, order: Order, by: User) -> Order:
     return _apply(order, "archive", by=by)
 
 
@@ -619,7 +621,7 @@ def order_archive(*, order: Order, by) -> Order:
 
 
 @transaction.atomic
-def special_order_request(*, step: WorkStep, by, reason: str) -> SpecialOrder:
+def special_order_request(*, step: WorkStep, by: User, reason: str) -> SpecialOrder:
     if not has_role_in(by, [Role.BACK_MEMBER, Role.BACK_ADMIN], step.department):
         raise TransitionForbidden(_("Only the department doing the work may request a special order."))
     if step.state not in (WorkStep.State.ACCEPTED, WorkStep.State.DISPATCHED):
@@ -646,7 +648,7 @@ def special_order_request(*, step: WorkStep, by, reason: str) -> SpecialOrder:
 
 
 @transaction.atomic
-def special_order_approve(*, special: SpecialOrder, by, at: datetime | None = None) -> SpecialOrder:
+def special_order_approve(*, special: SpecialOrder, by: User, at: datetime | None = None) -> SpecialOrder:
     """R1.10: approval by the Center pauses the step's clock."""
     at = _now(at)
     special = _apply(special, "approve", by=by, at=at)
@@ -660,12 +662,12 @@ def special_order_approve(*, special: SpecialOrder, by, at: datetime | None = No
 
 
 @transaction.atomic
-def special_order_reject(*, special: SpecialOrder, by, at: datetime | None = None) -> SpecialOrder:
+def special_order_reject(*, special: SpecialOrder, by: User, at: datetime | None = None) -> SpecialOrder:
     return _apply(special, "reject", by=by, at=_now(at))
 
 
 @transaction.atomic
-def special_order_close(*, special: SpecialOrder, by, at: datetime | None = None) -> SpecialOrder:
+def special_order_close(*, special: SpecialOrder, by: User, at: datetime | None = None) -> SpecialOrder:
     """The obstruction is cleared: the clock resumes."""
     at = _now(at)
     special = _apply(special, "close", by=by, at=at)
@@ -683,7 +685,7 @@ def special_order_close(*, special: SpecialOrder, by, at: datetime | None = None
 
 
 @transaction.atomic
-def requisition_raise(*, by, customer, resource_type: str, description: str, at=None) -> Requisition:
+def requisition_raise(*, by: User, customer, resource_type: str, description: str, at=None) -> Requisition:
     _require_front_admin(by, by.department)
     req = Requisition(
         front_department=by.department,
@@ -709,7 +711,7 @@ def requisition_raise(*, by, customer, resource_type: str, description: str, at=
 
 
 @transaction.atomic
-def requisition_dispatch(*, requisition: Requisition, by) -> Requisition:
+def requisition_dispatch(*, requisition: Requisition, by: User) -> Requisition:
     """R1.7: dispatch by resource type (lines → 线路维护中心, ports → 网络监控中心, wireless → 无线设备中心)."""
     department = Department.objects.get(code=Requisition.DEPARTMENT_OF[requisition.resource_type])
     requisition = _apply(requisition, "dispatch", by=by, department=department)
@@ -720,7 +722,9 @@ def requisition_dispatch(*, requisition: Requisition, by) -> Requisition:
 
 
 @transaction.atomic
-def requisition_answer(*, requisition: Requisition, by, available: bool, answer: str = "", on_site=False, at=None):
+def requisition_answer(
+    *, requisition: Requisition, by: User, available: bool, answer: str = "", on_site=False, at=None
+):
     if available:
         req = _apply(requisition, "confirm", by=by, answer=answer, on_site=on_site, comment=answer)
     else:
@@ -735,7 +739,7 @@ def requisition_answer(*, requisition: Requisition, by, available: bool, answer:
 
 
 @transaction.atomic
-def phone_dispatch_record(*, by, department, phoned_at, caller: str, summary: str) -> PhoneDispatch:
+def phone_dispatch_record(*, by: User, department, phoned_at, caller: str, summary: str) -> PhoneDispatch:
     if not is_center_dispatcher(by):
         raise TransitionForbidden(_("Only the Center records phone dispatches."))
     errors = {}
@@ -776,7 +780,9 @@ def phone_dispatch_record(*, by, department, phoned_at, caller: str, summary: st
 
 
 @transaction.atomic
-def order_backfill(*, phone_dispatch: PhoneDispatch, by, data: dict, at=None, attachment=None, equipment=None) -> Order:
+def order_backfill(
+    *, phone_dispatch: PhoneDispatch, by: User, data: dict, at=None, attachment=None, equipment=None
+) -> Order:
     """R1.11: the phoned-in order is backfilled; its clock starts at the phone time.
 
     ``attachment`` (an uploaded file) is added before submission, for types that need one (R1.1).
@@ -801,7 +807,7 @@ def order_backfill(*, phone_dispatch: PhoneDispatch, by, data: dict, at=None, at
 
 
 @transaction.atomic
-def contact_order_create(*, by, to_department, subject, body, feedback_due_at) -> ContactOrder:
+def contact_order_create(*, by: User, to_department, subject, body, feedback_due_at) -> ContactOrder:
     if not by.department_id:
         raise TransitionForbidden(_("You have no department."))
     if is_read_only(by):
@@ -831,7 +837,7 @@ def contact_order_create(*, by, to_department, subject, body, feedback_due_at) -
 
 
 @transaction.atomic
-def contact_order_answer(*, contact: ContactOrder, by, reply: str, at=None) -> ContactOrder:
+def contact_order_answer(*, contact: ContactOrder, by: User, reply: str, at=None) -> ContactOrder:
     if not reply.strip():
         raise ValidationError({"reply": _("This field is required.")})
     return _apply(contact, "answer", by=by, reply=reply, at=_now(at))
@@ -884,7 +890,7 @@ def equipment_send_emergency(*, order: Order) -> EquipmentReport | None:
 
 
 @transaction.atomic
-def expansion_request_raise(*, order: Order, by, reason: str) -> ExpansionRequest:
+def expansion_request_raise(*, order: Order, by: User, reason: str) -> ExpansionRequest:
     """R1.15: 网络监控中心 cannot allocate → expansion request to 网络管理部."""
     if getattr(by.department, "code", "") != "nmc" or not has_role_in(by, [Role.BACK_ADMIN, Role.BACK_MEMBER], None):
         raise TransitionForbidden(_("Only 网络监控中心 raises expansion requests."))
@@ -899,13 +905,13 @@ def expansion_request_raise(*, order: Order, by, reason: str) -> ExpansionReques
     return req
 
 
-def _in_department(by, code):
+def _in_department(by: User, code):
     if not works_in_back_office(by, code):
         raise TransitionForbidden(_("You may not do this."))
 
 
 @transaction.atomic
-def expansion_request_plan(*, request: ExpansionRequest, by, plan: str) -> ExpansionRequest:
+def expansion_request_plan(*, request: ExpansionRequest, by: User, plan: str) -> ExpansionRequest:
     _in_department(by, "netmgmt")  # R1.15: only 网络管理部 plans an expansion
     if not (plan or "").strip():
         raise ValidationError({"plan": _("This field is required.")})
@@ -922,13 +928,13 @@ RECOVERY_ORDER_STATES = (
 )
 
 
-def _require_center_dispatcher(by, message) -> None:
+def _require_center_dispatcher(by: User, message) -> None:
     if not is_center_dispatcher(by):
         raise TransitionForbidden(message)
 
 
 @transaction.atomic
-def recovery_record(*, order: Order, by, **fields) -> RecoveryEntry:
+def recovery_record(*, order: Order, by: User, **fields) -> RecoveryEntry:
     """R1.16: recovered equipment of a decommission goes into the recovery ledger."""
     if not order.business_type.is_decommission:
         raise ValidationError({"order": _("This is not a decommission order.")})
@@ -952,7 +958,7 @@ def recovery_record(*, order: Order, by, **fields) -> RecoveryEntry:
 
 
 @transaction.atomic
-def recovery_check_quarter(*, by, year: int, quarter: int) -> int:
+def recovery_check_quarter(*, by: User, year: int, quarter: int) -> int:
     """R1.16: the Center checks the ledger quarterly."""
     _require_center_dispatcher(by, _("Only the Center checks the recovery ledger."))
     start, _end = month_bounds(year, 3 * quarter - 2)
@@ -963,7 +969,7 @@ def recovery_check_quarter(*, by, year: int, quarter: int) -> int:
 
 
 @transaction.atomic
-def recovery_entry_check(*, entry: RecoveryEntry, by, at=None) -> RecoveryEntry:
+def recovery_entry_check(*, entry: RecoveryEntry, by: User, at=None) -> RecoveryEntry:
     """R1.16: the Center ticks one ledger entry as checked (once: a second check is a conflict)."""
     _require_center_dispatcher(by, _("Only the Center checks the recovery ledger."))
     at = _now(at)
@@ -975,11 +981,11 @@ def recovery_entry_check(*, entry: RecoveryEntry, by, at=None) -> RecoveryEntry:
 
 
 @transaction.atomic
-def build_decision_raise(*, by, kind, site, expected_demand, buildings, competition) -> BuildDecision:
+def build_decision_raise(*, by: User, kind, site, expected_demand, buildings, competition) -> BuildDecision:
     """R1.18: expected demand, buildings and competition are required."""
     # R1.18: the front department (its order admin or director) states demand, buildings and competition.
     if not (
-        by.department_id
+        by.department is not None
         and by.department.side == Department.Side.FRONT
         and has_role_in(by, [Role.FRONT_ADMIN, Role.LEADER], None)
     ):
@@ -999,7 +1005,7 @@ def build_decision_raise(*, by, kind, site, expected_demand, buildings, competit
 
 
 @transaction.atomic
-def build_decision_estimate(*, decision: BuildDecision, by, cost) -> BuildDecision:
+def build_decision_estimate(*, decision: BuildDecision, by: User, cost) -> BuildDecision:
     """R1.18: 网络建设部 estimates the cost."""
     _in_department(by, "netbuild")
     if cost is None or cost <= 0:
@@ -1008,13 +1014,13 @@ def build_decision_estimate(*, decision: BuildDecision, by, cost) -> BuildDecisi
 
 
 @transaction.atomic
-def build_decision_decide(*, decision: BuildDecision, by, approve: bool) -> BuildDecision:
+def build_decision_decide(*, decision: BuildDecision, by: User, approve: bool) -> BuildDecision:
     """R1.18: 市场拓展部's director decides and signs (the transition's permission checks it)."""
     return _apply(decision, "approve" if approve else "reject", by=by, actor=by)
 
 
 @transaction.atomic
-def order_send_worker_names(*, order: Order, by, names: str, at=None) -> Order:
+def order_send_worker_names(*, order: Order, by: User, names: str, at=None) -> Order:
     """R1.19: for banks, police and similar sites, the back office sends its workers' names early."""
     if not (
         has_role_in(by, [Role.BACK_MEMBER, Role.BACK_ADMIN], by.department)

@@ -131,7 +131,7 @@ def deadline_start(
     return deadline
 
 
-def _change_deadline(deadline: Deadline, action: str, *, by=None, comment="", **kwargs) -> Deadline:
+def _change_deadline(deadline: Deadline, action: str, *, by: User | None = None, comment="", **kwargs) -> Deadline:
     """Lock the row, run the FSM transition ``action``, save and audit it."""
     with transaction.atomic():
         locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
@@ -146,27 +146,27 @@ def _change_deadline(deadline: Deadline, action: str, *, by=None, comment="", **
     return locked
 
 
-def deadline_pause(*, deadline: Deadline, by=None, at: datetime | None = None, comment="") -> Deadline:
+def deadline_pause(*, deadline: Deadline, by: User | None = None, at: datetime | None = None, comment="") -> Deadline:
     """Stop the clock (S5.3), e.g. for an approved special order."""
     return _change_deadline(deadline, "pause", by=by, comment=comment, at=at or timezone.now())
 
 
-def deadline_resume(*, deadline: Deadline, by=None, at: datetime | None = None, comment="") -> Deadline:
+def deadline_resume(*, deadline: Deadline, by: User | None = None, at: datetime | None = None, comment="") -> Deadline:
     """Restart the clock; due, warning and rung times move by the paused time (S5.3)."""
     return _change_deadline(deadline, "resume", by=by, comment=comment, at=at or timezone.now())
 
 
-def deadline_meet(*, deadline: Deadline, by=None, at: datetime | None = None, comment="") -> Deadline:
+def deadline_meet(*, deadline: Deadline, by: User | None = None, at: datetime | None = None, comment="") -> Deadline:
     """The obligation was fulfilled; remaining rungs will not fire."""
     return _change_deadline(deadline, "meet", by=by, comment=comment, at=at or timezone.now())
 
 
-def deadline_cancel(*, deadline: Deadline, by=None, at: datetime | None = None, comment="") -> Deadline:
+def deadline_cancel(*, deadline: Deadline, by: User | None = None, at: datetime | None = None, comment="") -> Deadline:
     """The obligation no longer applies; remaining rungs will not fire."""
     return _change_deadline(deadline, "cancel", by=by, comment=comment, at=at or timezone.now())
 
 
-def deadline_reassign(*, deadline: Deadline, department: Department, by=None, comment="") -> Deadline:
+def deadline_reassign(*, deadline: Deadline, department: Department, by: User | None = None, comment="") -> Deadline:
     """Name another department as the one answering for ``deadline`` (a requisition dispatched to
     the department holding the resource, R1.7); the sweeper then tells that department."""
     with transaction.atomic():

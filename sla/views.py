@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import reads_reports
+from accounts.access import AuthenticatedRequest, reads_reports
 from accounts.models import Department
 from accounts.roles import Role
 
@@ -14,14 +14,14 @@ from . import selectors, services
 
 
 @login_required
-def inbox(request):
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "sla/inbox.html", {"page": page})
 
 
 @require_POST
 @login_required
-def inbox_mark_read(request):
+def inbox_mark_read(request: AuthenticatedRequest) -> HttpResponse:
     ids = request.POST.getlist("id") or None
     services.notification_mark_read(user=request.user, ids=ids)
     return redirect("sla:inbox")
@@ -53,13 +53,13 @@ def _dashboard_data(user) -> dict:
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     _dashboard_allowed(request)
     return render(request, "sla/dashboard.html", {"data": _dashboard_data(request.user), "categories": CATEGORY_LABELS})
 
 
 @login_required
-def dashboard_data(request):
+def dashboard_data(request: AuthenticatedRequest) -> HttpResponse:
     _dashboard_allowed(request)
     data = _dashboard_data(request.user)
     for row in data["rows"]:
@@ -68,7 +68,7 @@ def dashboard_data(request):
 
 
 @login_required
-def deadline_list(request):
+def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     """The deadlines behind a dashboard cell (click-through)."""
     _dashboard_allowed(request)
     q = request.GET
