@@ -5,14 +5,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import is_read_only
+from accounts.access import AuthenticatedRequest, is_read_only
 from accounts.models import Department
 from billing.models import Service
 from sla.selectors import audit_trail_of
@@ -43,7 +43,7 @@ def _with_time_left(tickets):
 
 
 @login_required
-def queue(request):
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The handling team's open tickets, soonest repair deadline first; the page refreshes itself."""
     rows = _with_time_left(selectors.ticket_queue(request.user)[:200])
     template = "faults/_queue_rows.html" if request.GET.get("partial") else "faults/queue.html"
@@ -81,7 +81,7 @@ class ReportForm(forms.Form):
 
 
 @login_required
-def report(request):
+def report(request: AuthenticatedRequest) -> HttpResponse:
     if is_read_only(request.user):
         raise PermissionDenied
     form = ReportForm(request.POST or None)
@@ -98,7 +98,7 @@ def report(request):
 
 
 @login_required
-def detail(request, pk):
+def detail(request: AuthenticatedRequest, pk) -> HttpResponse:
     ticket = selectors.tickets_visible_to(request.user).filter(pk=pk).first()
     if ticket is None:
         raise Http404
@@ -140,7 +140,7 @@ ACTIONS = {
 
 @require_POST
 @login_required
-def act(request, pk, action):
+def act(request: AuthenticatedRequest, pk, action) -> HttpResponse:
     """Run one action of the ticket page; wrong state → 409 page, wrong person → 403 (middleware)."""
     ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
     if action not in ACTIONS:
@@ -155,7 +155,7 @@ def act(request, pk, action):
 
 
 @login_required
-def event_board(request):
+def event_board(request: AuthenticatedRequest) -> HttpResponse:
     """Open quality events with their current warning level, and what the complaint counts suggest."""
     return render(
         request,
