@@ -1,11 +1,8 @@
 """REST API of the accounts app, mounted under /api/v1/ (A3.1, A3.2)."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -16,16 +13,6 @@ from .models import AccountRequest, Department, Grant, HrEvent, User
 from .roles import Role
 
 router = SimpleRouter()
-
-
-def _call(fn, **kwargs):
-    """Run a service; Django errors become DRF ones (field errors, 403)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied() from exc
 
 
 class AccountRequestSerializer(serializers.ModelSerializer):
@@ -107,12 +94,12 @@ class AccountRequestViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _call(services.account_request_submit, by=self.request.user, **data)
+        serializer.instance = services.account_request_submit(by=self.request.user, **data)
 
     def _step(self, request, fn, body_class=CommentSerializer, **extra):
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        obj = _call(fn, request=self.get_object(), by=request.user, **body.validated_data, **extra)
+        obj = fn(request=self.get_object(), by=request.user, **body.validated_data, **extra)
         return Response(AccountRequestSerializer(obj).data)
 
     @extend_schema(request=CommentSerializer, responses=AccountRequestSerializer)
@@ -229,7 +216,7 @@ class HrEventViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = _call(services.hr_event_record, by=request.user, source=HrEvent.Source.API, **serializer.validated_data)
+        event = services.hr_event_record(by=request.user, source=HrEvent.Source.API, **serializer.validated_data)
         return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
 
 

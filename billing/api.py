@@ -83,11 +83,7 @@ class BillRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = BillRunChecklistSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run = self.get_object()
-        try:
-            run = services.bill_run_sign_check(run=run, by=request.user, **body.validated_data)
-        except ValueError as exc:
-            raise serializers.ValidationError({"checklist": [str(exc)]}) from exc
-        return self._respond(run)
+        return self._respond(services.bill_run_sign_check(run=run, by=request.user, **body.validated_data))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="finish-preprocessing")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from accounts.access import has_role_in
 from accounts.models import Department, User
 from accounts.roles import Role
+from core.errors import Invalid
 from sla import services as sla
 from sla.publish import publish_after_commit
 from sla.validators import add_months, month_in_range
@@ -171,7 +172,8 @@ def bill_run_sign_check(*, run: BillRun, by: User, checklist: dict[str, bool], c
     _require_it_role(by, Role.IT_OPERATOR)
     missing = [_(label) for code, label in CHECKLIST if not checklist.get(code)]
     if missing:
-        raise ValueError(_("Every check must be ticked before signing: %s") % "; ".join(missing))
+        message = _("Every check must be ticked before signing: %s") % "; ".join(missing)
+        raise Invalid(message, code="checklist_incomplete", fields={"checklist": [message]})
     items = [{"code": code, "label": label, "ok": True} for code, label in CHECKLIST]
     return apply_transition(run, "sign_check", by=by, comment=comment, actor=by, checklist=items, at=timezone.now())
 

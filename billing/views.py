@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import AuthenticatedRequest
+from core import views as pages
 from sla.selectors import audit_trail_of, deadlines_of
 from sla.validators import parse_month
 
@@ -92,11 +93,7 @@ def run_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
     run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
     if name not in ACTIONS:
         raise PermissionDenied
-    try:
-        ACTIONS[name](run, request.user, request.POST)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
+    if pages.run_action(request, ACTIONS[name], run=run, user=request.user, post=request.POST):
         messages.success(request, _("Done."))
     return redirect("billing:run", pk=run.pk)
 

@@ -3,9 +3,10 @@ OpenAPI document says what the API really answers.
 
 * ``ApiRouter`` — ids in URLs are integers; ``/api/v1/orders/abc/`` is no route (404), not a query
   PostgreSQL refuses.
-* ``not_found`` — the 404 handler: JSON ``{"detail": …}`` under ``/api/``, the usual page elsewhere.
+* ``not_found`` — the 404 handler: JSON ``{"code": "not_found", "detail": …, "fields": {}}`` under
+  ``/api/``, the usual page elsewhere.
 * ``RejectNulMiddleware`` — a NUL character in the query string (a filter, a page number) answers
-  400; PostgreSQL cannot store or compare text that holds one.
+  400 (code ``nul_character``); PostgreSQL cannot store or compare text that holds one.
 * ``config.parsers.JSONParser`` — request bodies: at most ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes,
   nested at most ``API_JSON_MAX_DEPTH`` levels, no NUL character in any key or string (400).
 * ``config.openapi.AutoSchema`` — the document: error answers, pagination, nullable fields.
@@ -20,6 +21,7 @@ from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
 
 from config.parsers import NUL, nul_message
+from core.errors import error_body
 
 API_PREFIX = "/api/"
 
@@ -43,7 +45,7 @@ class ApiRouter(DefaultRouter):
 
 def not_found(request, exception):
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+        return JsonResponse(error_body("not_found", exceptions.NotFound.default_detail), status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -56,6 +58,6 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()):
             if request.path.startswith(API_PREFIX):
-                return JsonResponse({"detail": nul_message()}, status=400)
-            return defaults.bad_request(request, exceptions.ParseError(nul_message()))
+                return JsonResponse(error_body("nul_character", nul_message()), status=400)
+            return defaults.bad_request(request, exceptions.ParseError(nul_message(), code="nul_character"))
         return self.get_response(request)

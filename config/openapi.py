@@ -2,7 +2,7 @@
 
 * The error answers are documented on every operation: 400 (invalid input), 403 (not logged in or
   not allowed), 404 (no such record or page) and, on writes, 409 (not in this state) and 415 (a body
-  of another media type).
+  of another media type), all with the one ``Error`` body ``{"code", "detail", "fields"}``.
 * A read-only field declared ``required=False`` may be missing from an answer: not required.
 * Only ``list`` actions are documented as paginated; other actions answer a plain list.
 * An upload is a binary file in requests (``COMPONENT_SPLIT_REQUEST``), without the file-name pattern.
@@ -16,18 +16,19 @@ from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import serializers
 
 ERROR_SCHEMAS = {
-    "ErrorDetail": {
+    # The one error contract (core/api.py): every refusal, whatever its status.
+    "Error": {
         "type": "object",
-        "description": "Why the request was refused (403, 404, 409, 415).",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
-    },
-    "ValidationErrors": {
-        "description": "What is wrong with the input (400): messages per field, or a list of messages.",
-        "anyOf": [
-            {"type": "object", "additionalProperties": {}},
-            {"type": "array", "items": {"type": "string"}},
-        ],
+        "description": (
+            "Why the request was refused: a stable code a client can branch on (invalid, forbidden, "
+            "not_found, conflict, wrong_state, …), a message, and messages per input field (400)."
+        ),
+        "properties": {
+            "code": {"type": "string"},
+            "detail": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {}},
+        },
+        "required": ["code", "detail", "fields"],
     },
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -66,13 +67,13 @@ class AutoSchema(openapi.AutoSchema):
         if direction != "response":
             return responses
         errors = {
-            "400": self._error_response("ValidationErrors", "Invalid input"),
-            "403": self._error_response("ErrorDetail", "Not logged in, or not allowed"),
-            "404": self._error_response("ErrorDetail", "No such record (or page)"),
+            "400": self._error_response("Error", "Invalid input"),
+            "403": self._error_response("Error", "Not logged in, or not allowed"),
+            "404": self._error_response("Error", "No such record (or page)"),
         }
         if self.method in WRITE_METHODS:
-            errors["409"] = self._error_response("ErrorDetail", "Not possible in the record's current state")
-            errors["415"] = self._error_response("ErrorDetail", "A body of a media type the operation does not take")
+            errors["409"] = self._error_response("Error", "Not possible in the record's current state")
+            errors["415"] = self._error_response("Error", "A body of a media type the operation does not take")
         for code, response in errors.items():
             responses.setdefault(code, response)
         return responses

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm",
     "axes",
+    "core",
     "accounts",
     "sla",
     "responses",
@@ -76,7 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sla.middleware.TransitionErrorMiddleware",
+    # A refused action on a page: its status and reason, with a way back (core/middleware.py).
+    "core.middleware.DomainErrorMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -332,7 +334,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "sla.workflow.api_exception_handler",
+    # One error contract for every app: {"code", "detail", "fields"} (core/api.py).
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
 }
 # Request bodies (API JSON and form fields; uploaded files are not counted) and JSON nesting.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))

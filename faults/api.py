@@ -6,14 +6,10 @@ transitions are ``POST /api/v1/<resource>/<id>/<action>/``. Every write calls
 accounts.access).
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -40,15 +36,6 @@ from .models import (
 )
 
 router = SimpleRouter()
-
-
-@contextmanager
-def field_errors():
-    """Django ValidationErrors raised by services become DRF 400 field errors."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _departments():
@@ -189,16 +176,14 @@ class FaultTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request):
         data = FaultReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            ticket = services.fault_report(by=request.user, **data.validated_data)
+        ticket = services.fault_report(by=request.user, **data.validated_data)
         return self._done(ticket, status.HTTP_201_CREATED)
 
     def _run(self, request, serializer, fn, **extra):
         ticket = self.get_object()
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            result = fn(ticket=ticket, by=request.user, **data.validated_data, **extra)
+        result = fn(ticket=ticket, by=request.user, **data.validated_data, **extra)
         return ticket, result
 
     @_ticket_action()
@@ -294,8 +279,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         problem = self.get_object()
         data = serializer(data=request.data, **({"user": request.user} if serializer is FaultLinkSerializer else {}))
         data.is_valid(raise_exception=True)
-        with field_errors():
-            fn(problem=problem, by=request.user, **data.validated_data)
+        fn(problem=problem, by=request.user, **data.validated_data)
         return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
 
     @extend_schema(request=FaultLinkSerializer, responses={200: ProblemSerializer})
@@ -415,16 +399,14 @@ class QualityEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def create(self, request):
         data = FaultNewEventSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            event = services.event_create(by=request.user, **data.validated_data)
+        event = services.event_create(by=request.user, **data.validated_data)
         return Response(QualityEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, serializer, fn):
         event = self.get_object()
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            event = fn(event=event, by=request.user, **data.validated_data)
+        event = fn(event=event, by=request.user, **data.validated_data)
         return Response(QualityEventSerializer(event).data)
 
     @extend_schema(request=FaultFiguresSerializer, responses={200: QualityEventSerializer})
@@ -566,16 +548,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request):
         data = FaultNewComplaintSerializer(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            complaint = services.complaint_receive(by=request.user, **data.validated_data)
+        complaint = services.complaint_receive(by=request.user, **data.validated_data)
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, serializer, fn):
         complaint = self.get_object()
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with field_errors():
-            complaint = fn(complaint=complaint, by=request.user, **data.validated_data)
+        complaint = fn(complaint=complaint, by=request.user, **data.validated_data)
         return Response(ComplaintSerializer(complaint).data)
 
     @extend_schema(request=FaultAnswerSerializer, responses={200: ComplaintSerializer})

@@ -2,7 +2,7 @@
 
 Lists are limited to what the user's department and role may see (``selectors``); every write
 calls a service; a transition is ``POST /api/v1/<resource>/<id>/<transition>/``. Wrong state → 409,
-wrong person → 403 (``sla.workflow.api_exception_handler``), invalid input → 400 with field errors.
+wrong person → 403, invalid input → 400 with field errors: services raise, ``core.api.api_exception_handler`` answers.
 """
 
 import copy
@@ -50,15 +50,6 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-def call(fn, **kwargs):
-    """Run a service; Django validation errors become DRF 400s with field errors."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise exceptions.ValidationError(detail) from None
 
 
 class ScopedObjectMixin:
@@ -206,7 +197,7 @@ class OrderCreateSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, seriali
 
     def create(self, validated_data):
         equipment = [(e["item"], e["quantity"]) for e in validated_data.pop("equipment", [])]
-        return call(services.order_create, by=self.context["request"].user, data=validated_data, equipment=equipment)
+        return services.order_create(by=self.context["request"].user, data=validated_data, equipment=equipment)
 
 
 class OrderStepInputSerializer(serializers.Serializer):
@@ -321,7 +312,7 @@ class RequisitionSerializer(TimeLeftMixin, serializers.ModelSerializer):
         return obj.state in (Requisition.State.RAISED, Requisition.State.DISPATCHED)
 
     def create(self, validated_data):
-        return call(services.requisition_raise, by=self.context["request"].user, **validated_data)
+        return services.requisition_raise(by=self.context["request"].user, **validated_data)
 
 
 class RequisitionAnswerSerializer(serializers.Serializer):
@@ -353,7 +344,7 @@ class ContactOrderSerializer(SaneDatesSerializerMixin, serializers.ModelSerializ
         read_only_fields = ["state", "reply", "answered_at", "created_at"]
 
     def create(self, validated_data):
-        return call(services.contact_order_create, by=self.context["request"].user, **validated_data)
+        return services.contact_order_create(by=self.context["request"].user, **validated_data)
 
 
 class OrderReplySerializer(serializers.Serializer):
@@ -433,7 +424,7 @@ class NowContextMixin:
 
     def act(self, fn, serializer_class=None, **kwargs):
         obj = self.get_object()
-        result = call(fn, by=self.request.user, **kwargs, **self._object_kwarg(obj))
+        result = fn(by=self.request.user, **kwargs, **self._object_kwarg(obj))
         result.refresh_from_db()
         cls = serializer_class or self.get_serializer_class()
         return Response(cls(result, context=self.get_serializer_context()).data)
@@ -532,8 +523,7 @@ class OrderViewSet(
         order = self.get_object()
         data = AttachmentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        attachment = call(
-            services.attachment_add,
+        attachment = services.attachment_add(
             order=order,
             by=request.user,
             file=data.validated_data["file"],
@@ -599,7 +589,7 @@ class StepViewSet(
         step = self.get_object()
         data = OrderReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        special = call(services.special_order_request, step=step, by=request.user, reason=data.validated_data["reason"])
+        special = services.special_order_request(step=step, by=request.user, reason=data.validated_data["reason"])
         return Response(SpecialOrderSerializer(special).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrderWorkerNamesSerializer, responses=StepSerializer)
@@ -608,7 +598,7 @@ class StepViewSet(
         step = self.get_object()
         data = OrderWorkerNamesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        call(services.order_send_worker_names, order=step.order, by=request.user, names=data.validated_data["names"])
+        services.order_send_worker_names(order=step.order, by=request.user, names=data.validated_data["names"])
         return Response(StepSerializer(step, context=self.get_serializer_context()).data)
 
 
@@ -743,7 +733,7 @@ class PhoneDispatchSerializer(SaneDatesSerializerMixin, serializers.ModelSeriali
         read_only_fields = ["order"]
 
     def create(self, validated_data):
-        return call(services.phone_dispatch_record, by=self.context["request"].user, **validated_data)
+        return services.phone_dispatch_record(by=self.context["request"].user, **validated_data)
 
 
 class PhoneDispatchFilter(filters.FilterSet):
@@ -787,7 +777,7 @@ class PhoneDispatchViewSet(
         data.is_valid(raise_exception=True)
         validated = dict(data.validated_data)
         equipment = [(e["item"], e["quantity"]) for e in validated.pop("equipment", [])]
-        order = call(services.order_backfill, phone_dispatch=pd, by=request.user, data=validated, equipment=equipment)
+        order = services.order_backfill(phone_dispatch=pd, by=request.user, data=validated, equipment=equipment)
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data, status=201)
 
 
@@ -816,7 +806,7 @@ class ExpansionRequestSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if not selectors.orders_visible_to(user).filter(pk=validated_data["order"].pk).exists():
             raise exceptions.PermissionDenied(_("You may not see this record."))
-        return call(services.expansion_request_raise, by=user, **validated_data)
+        return services.expansion_request_raise(by=user, **validated_data)
 
 
 class ExpansionPlanSerializer(serializers.Serializer):
@@ -882,7 +872,7 @@ class RecoveryEntrySerializer(SaneDatesSerializerMixin, serializers.ModelSeriali
         order = validated_data.pop("order")
         if not selectors.orders_visible_to(user).filter(pk=order.pk).exists():
             raise exceptions.PermissionDenied(_("You may not see this record."))
-        return call(services.recovery_record, order=order, by=user, **validated_data)
+        return services.recovery_record(order=order, by=user, **validated_data)
 
 
 class QuarterSerializer(serializers.Serializer):
@@ -939,7 +929,7 @@ class RecoveryEntryViewSet(
     def check_quarter(self, request):
         data = QuarterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        n = call(services.recovery_check_quarter, by=request.user, **data.validated_data)
+        n = services.recovery_check_quarter(by=request.user, **data.validated_data)
         return Response(QuarterCheckedSerializer({"checked": n}).data)
 
 
@@ -966,7 +956,7 @@ class BuildDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["cost_estimate", "state"]
 
     def create(self, validated_data):
-        return call(services.build_decision_raise, by=self.context["request"].user, **validated_data)
+        return services.build_decision_raise(by=self.context["request"].user, **validated_data)
 
 
 class BuildCostSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from accounts.access import (
 )
 from accounts.models import Department
 from accounts.roles import Role
+from core.views import form_action, run_action
 from sla.calendars import WorkingCalendar
 from sla.models import AuditEntry
 from sla.selectors import deadlines_of, deadlines_of_each
@@ -250,25 +251,18 @@ ORDER_ACTIONS = {
 }
 
 
-def _run(request, fn, /, **kwargs):
-    """Run a service as the signed-in user; its validation errors become messages on the next page.
-    (Positional-only, so a service may take a ``request=`` keyword, e.g. an expansion request.)"""
-    try:
-        fn(by=request.user, **kwargs)
-    except ValidationError as exc:
-        for errors in getattr(exc, "message_dict", {"": exc.messages}).values():
-            for error in errors:
-                messages.error(request, error)
-        return False
-    return True
-
-
 @require_POST
 @login_required
 def order_action(request, pk, name):
     order = _order_or_403(request.user, pk)
     if name == "clarify":
-        ok = _run(request, services.order_return_for_clarification, order=order, reason=request.POST.get("reason", ""))
+        ok = run_action(
+            request,
+            services.order_return_for_clarification,
+            by=request.user,
+            order=order,
+            reason=request.POST.get("reason", ""),
+        )
     elif name == "dispatch":
         departments = {d.code: d for d in Department.objects.filter(side=Department.Side.BACK)}
         codes, titles = request.POST.getlist("department"), request.POST.getlist("title")
@@ -277,23 +271,26 @@ def order_action(request, pk, name):
             for c, t in zip(codes, titles, strict=False)
             if c in departments
         ]
-        ok = _run(request, services.order_dispatch, order=order, steps=steps)
+        ok = run_action(request, services.order_dispatch, by=request.user, order=order, steps=steps)
     elif name == "notes":
-        ok = _run(request, services.order_add_notes, order=order, notes=request.POST.get("notes", ""))
+        ok = run_action(
+            request, services.order_add_notes, by=request.user, order=order, notes=request.POST.get("notes", "")
+        )
     elif name == "attach":
         if "file" not in request.FILES:
             messages.error(request, _("Choose a file."))
             ok = False
         else:
-            ok = _run(
+            ok = run_action(
                 request,
                 services.attachment_add,
+                by=request.user,
                 order=order,
                 file=request.FILES["file"],
                 kind=request.POST.get("kind", Attachment.Kind.GENERAL),
             )
     elif name in ORDER_ACTIONS:
-        ok = _run(request, ORDER_ACTIONS[name], order=order)
+        ok = run_action(request, ORDER_ACTIONS[name], by=request.user, order=order)
     else:
         raise Http404
     if ok:
@@ -311,7 +308,7 @@ def step_action(request, pk, name):
             raise PermissionDenied from None
         raise Http404 from None
     if name == "accept":
-        ok = _run(request, services.step_accept, step=step)
+        ok = run_action(request, services.step_accept, by=request.user, step=step)
     elif name == "return":
         raw = request.POST.get("finished_at") or ""
         try:
@@ -324,9 +321,10 @@ def step_action(request, pk, name):
             messages.error(request, message)
             ok = False
         else:
-            ok = _run(
+            ok = run_action(
                 request,
                 services.step_return,
+                by=request.user,
                 step=step,
                 finished_at=finished,
                 unfinished=bool(request.POST.get("unfinished")),
@@ -334,9 +332,17 @@ def step_action(request, pk, name):
                 comment=request.POST.get("comment", ""),
             )
     elif name == "special-order":
-        ok = _run(request, services.special_order_request, step=step, reason=request.POST.get("reason", ""))
+        ok = run_action(
+            request, services.special_order_request, by=request.user, step=step, reason=request.POST.get("reason", "")
+        )
     elif name == "worker-names":
-        ok = _run(request, services.order_send_worker_names, order=step.order, names=request.POST.get("names", ""))
+        ok = run_action(
+            request,
+            services.order_send_worker_names,
+            by=request.user,
+            order=step.order,
+            names=request.POST.get("names", ""),
+        )
     else:
         raise Http404
     if ok:
@@ -357,7 +363,7 @@ def special_action(request, pk, name):
     }.get(name)
     if fn is None:
         raise Http404
-    if _run(request, fn, special=special):
+    if run_action(request, fn, by=request.user, special=special):
         messages.success(request, _("Action carried out."))
     return redirect("responses:detail", pk=special.step.order_id)
 
@@ -371,16 +377,6 @@ def _page_of(request, qs):
     query = request.GET.copy()
     query.pop("page", None)
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
-
-
-def _form_call(form, fn, **kwargs):
-    """Run a service for a page form; its validation errors are shown on the form (in Chinese)."""
-    try:
-        return fn(**kwargs)
-    except ValidationError as exc:
-        for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-            form.add_error(field if field in form.fields else None, errors)
-        return None
 
 
 def _visible_or_403(qs, model, pk):
@@ -406,7 +402,7 @@ def phone_dispatches(request):
         if not may_record:
             raise PermissionDenied
         if form.is_valid():
-            pd = _form_call(form, services.phone_dispatch_record, by=user, **form.cleaned_data)
+            pd = form_action(form, services.phone_dispatch_record, by=user, **form.cleaned_data)
             if pd is not None:
                 messages.success(request, _("Phone dispatch recorded; the department backfills the order."))
                 return redirect("responses:phone-list")
@@ -442,7 +438,7 @@ def phone_backfill(request, pk):
     form = OrderForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.ORDER_FIELDS}
-        order = _form_call(
+        order = form_action(
             form,
             services.order_backfill,
             phone_dispatch=pd,
@@ -490,7 +486,7 @@ def contact_new(request):
         raise PermissionDenied
     form = ContactOrderForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        contact = _form_call(form, services.contact_order_create, by=user, **form.cleaned_data)
+        contact = form_action(form, services.contact_order_create, by=user, **form.cleaned_data)
         if contact is not None:
             messages.success(request, _("Contact order sent."))
             return redirect(f"{reverse('responses:contact-list')}?box=sent")
@@ -504,7 +500,9 @@ def contact_answer(request, pk):
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a reply."))
-    elif _run(request, services.contact_order_answer, contact=contact, reply=form.cleaned_data["reply"]):
+    elif run_action(
+        request, services.contact_order_answer, by=request.user, contact=contact, reply=form.cleaned_data["reply"]
+    ):
         messages.success(request, _("Action carried out."))
     return redirect(f"{reverse('responses:contact-list')}?box=received")
 
@@ -527,7 +525,7 @@ def requisitions(request):
         if not may_raise:
             raise PermissionDenied
         if form.is_valid():
-            req = _form_call(form, services.requisition_raise, by=user, **form.cleaned_data)
+            req = form_action(form, services.requisition_raise, by=user, **form.cleaned_data)
             if req is not None:
                 messages.success(request, _("Requisition %(pk)s raised.") % {"pk": req.pk})
                 return redirect("responses:requisition-list")
@@ -555,11 +553,11 @@ def requisitions(request):
 def requisition_action(request, pk, name):
     req = _visible_or_403(selectors.requisitions_visible_to(request.user), Requisition, pk)
     if name == "dispatch":
-        ok = _run(request, services.requisition_dispatch, requisition=req)
+        ok = run_action(request, services.requisition_dispatch, by=request.user, requisition=req)
     elif name == "answer":
         form = RequisitionAnswerForm(request.POST)
         if form.is_valid():
-            ok = _run(request, services.requisition_answer, requisition=req, **form.cleaned_data)
+            ok = run_action(request, services.requisition_answer, by=request.user, requisition=req, **form.cleaned_data)
         else:
             ok = False
             messages.error(request, _("Say whether resources are available."))
@@ -588,7 +586,7 @@ def build_decisions(request):
         if not may_raise:
             raise PermissionDenied
         if form.is_valid():
-            decision = _form_call(form, services.build_decision_raise, by=user, **form.cleaned_data)
+            decision = form_action(form, services.build_decision_raise, by=user, **form.cleaned_data)
             if decision is not None:
                 messages.success(request, _("Build request raised."))
                 return redirect("responses:build-list")
@@ -611,14 +609,22 @@ def build_action(request, pk, name):
     if name == "estimate":
         form = CostForm(request.POST)
         if form.is_valid():
-            ok = _run(request, services.build_decision_estimate, decision=decision, cost=form.cleaned_data["cost"])
+            ok = run_action(
+                request,
+                services.build_decision_estimate,
+                by=request.user,
+                decision=decision,
+                cost=form.cleaned_data["cost"],
+            )
         else:
             ok = False
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
     elif name in ("approve", "reject"):
-        ok = _run(request, services.build_decision_decide, decision=decision, approve=name == "approve")
+        ok = run_action(
+            request, services.build_decision_decide, by=request.user, decision=decision, approve=name == "approve"
+        )
     else:
         raise Http404
     if ok:
@@ -658,7 +664,7 @@ def expansion_raise(request, pk):
         raise PermissionDenied
     form = ExpansionRaiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        req = _form_call(form, services.expansion_request_raise, order=order, by=user, **form.cleaned_data)
+        req = form_action(form, services.expansion_request_raise, order=order, by=user, **form.cleaned_data)
         if req is not None:
             messages.success(request, _("Expansion request sent to 网络管理部."))
             return redirect("responses:detail", pk=order.pk)
@@ -671,7 +677,9 @@ def expansion_plan(request, pk):
     req = _visible_or_403(selectors.expansion_requests_visible_to(request.user), ExpansionRequest, pk)
     form = ExpansionPlanForm(request.POST)
     if form.is_valid():
-        if _run(request, services.expansion_request_plan, request=req, plan=form.cleaned_data["plan"]):
+        if run_action(
+            request, services.expansion_request_plan, by=request.user, request=req, plan=form.cleaned_data["plan"]
+        ):
             messages.success(request, _("Action carried out."))
     else:
         if not works_in_back_office(request.user, "netmgmt"):
@@ -725,7 +733,7 @@ def recovery_record(request, pk):
         raise PermissionDenied
     form = RecoveryEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        entry = _form_call(form, services.recovery_record, order=order, by=user, **form.cleaned_data)
+        entry = form_action(form, services.recovery_record, order=order, by=user, **form.cleaned_data)
         if entry is not None:
             messages.success(request, _("Recorded in the recovery ledger."))
             return redirect("responses:detail", pk=order.pk)
@@ -736,7 +744,7 @@ def recovery_record(request, pk):
 @login_required
 def recovery_check(request, pk):
     entry = _visible_or_403(selectors.recovery_entries_visible_to(request.user), RecoveryEntry, pk)
-    if _run(request, services.recovery_entry_check, entry=entry):
+    if run_action(request, services.recovery_entry_check, by=request.user, entry=entry):
         messages.success(request, _("Action carried out."))
     return redirect("responses:recovery-list")
 

@@ -5,27 +5,27 @@ actor's permission, runs it, saves, and writes the audit entry (S5.5), all in
 one transaction. Apps wrap it in their own keyword-only services
 (``order_submit(*, order, by)``) so views, the API, the admin and Celery tasks
 share one path. A lost race or a wrong state raises ``TransitionConflict``
-(HTTP 409 / a message on the page); a wrong person raises
-``TransitionForbidden`` (HTTP 403).
+(a ``core.errors.Conflict``: HTTP 409, code ``wrong_state`` or ``changed_meanwhile``); a wrong
+person raises ``TransitionForbidden`` (a ``core.errors.Forbidden``: HTTP 403). The API's answers
+come from ``core.api.api_exception_handler``, the pages' from ``core.middleware``.
 """
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
-from rest_framework import exceptions, status
-from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import Conflict, Forbidden
 
 from .services import audit_record
 
 
-class TransitionConflict(Exception):
+class TransitionConflict(Conflict):
     """The object is not in a state that allows this action (or someone was faster)."""
 
+    code = "wrong_state"
 
-class TransitionForbidden(Exception):
+
+class TransitionForbidden(Forbidden):
     """This person may not take this action on this object."""
 
 
@@ -61,7 +61,9 @@ def apply_transition(instance, name: str, *, by, comment: str = "", state_field:
                 comment=comment,
             )
     except ConcurrentTransition as exc:
-        raise TransitionConflict(_("Someone else changed this record at the same time; reload and try again.")) from exc
+        raise TransitionConflict(
+            _("Someone else changed this record at the same time; reload and try again."), code="changed_meanwhile"
+        ) from exc
     return locked
 
 
@@ -83,25 +85,3 @@ def _display_state(instance, field: str) -> str:
     getter = getattr(instance, f"get_{field}_display", None)
     return str(getter()) if getter else str(getattr(instance, field))
 
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-def api_exception_handler(exc, context):
-    """DRF exception handler: wrong state → 409, wrong person → 403, both with a message; a
-    Django ``ValidationError`` a service raised (e.g. a date outside its range) → 400 with field errors."""
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-    elif isinstance(exc, RequestDataTooBig):
-        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: a JSON 400 that says so.
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        exc = exceptions.ParseError(_("The request body is larger than %(limit)d bytes.") % {"limit": limit})
-    elif isinstance(exc, TransitionConflict):
-        exc = Conflict(str(exc))
-    elif isinstance(exc, TransitionForbidden):
-        exc = exceptions.PermissionDenied(str(exc))
-    return drf_exception_handler(exc, context)

@@ -37,11 +37,11 @@ def test_b4_2_schedule_and_walk_a_run_through_the_api(api, it_team):
 
     missing = api(op, "post", url + "sign-check/", {"checklist": {"usage_complete": True}})
     assert missing.status_code == 400
-    assert missing.json()["checklist"] == [
+    assert missing.json()["fields"]["checklist"] == [
         "签署前必须逐项检查：在用业务与开通定单核对一致; 当月资费与优惠已生效; 待处理调账已复核"
     ]
     missing_en = api(op, "post", url + "sign-check/", {"checklist": {}}, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Every check must be ticked" in missing_en.json()["checklist"][0]
+    assert "Every check must be ticked" in missing_en.json()["fields"]["checklist"][0]
 
     assert api(op, "post", url + "sign-check/", {"checklist": ALL_CHECKS}).json()["state"] == "preprocessing"
     assert api(op, "post", url + "finish-preprocessing/").json()["state"] == "verifying"

@@ -10,6 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from billing import services
 from billing.models import Adjustment, BillRun, Invoice
+from core.errors import Invalid
 from sla import services as sla
 from sla.models import Notification
 from sla.selectors import deadlines_of
@@ -62,8 +63,9 @@ def test_b4_2_a_run_goes_through_check_verification_review_and_publication(it_te
 
 def test_b4_2_the_check_report_must_be_complete_and_signed(it_team):
     run = services.bill_run_start_check(run=services.bill_run_schedule(period=OCT), by=it_team["operator"])
-    with pytest.raises(ValueError, match="签署前必须逐项检查"):
+    with pytest.raises(Invalid, match="签署前必须逐项检查") as refused:
         services.bill_run_sign_check(run=run, by=it_team["operator"], checklist={"usage_complete": True})
+    assert refused.value.code == "checklist_incomplete" and list(refused.value.fields) == ["checklist"]
     run.refresh_from_db()
     assert run.state == BillRun.State.CHECKING
 

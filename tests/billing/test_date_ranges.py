@@ -61,7 +61,7 @@ def test_b4_2_api_answers_400_with_the_period_field(client, it_team, period):
     with time_machine.travel(NOW, tick=False):
         r = client.post(RUNS, {"kind": "billing", "period": period}, content_type="application/json")
     assert r.status_code == 400, r.content
-    assert "period" in r.json()
+    assert "period" in r.json()["fields"]
     assert nothing_created()
 
 

@@ -63,12 +63,12 @@ def test_400_field_errors_in_chinese_by_default_and_english_on_request_r1_1(peop
     data = payload(business_type="data-line", contact_phone="")
     r = client_for(people["zq_admin"]).post("/api/v1/orders/", data, format="json")
     assert r.status_code == 400
-    assert set(r.json()) == {"contact_phone", "agreement_ref"}
-    assert "协议" in r.json()["agreement_ref"][0]
+    assert set(r.json()["fields"]) == {"contact_phone", "agreement_ref"}
+    assert "协议" in r.json()["fields"]["agreement_ref"][0]
     r = client_for(people["zq_admin"], lang="en").post("/api/v1/orders/", data, format="json")
-    assert r.status_code == 400 and "agreement" in r.json()["agreement_ref"][0]
+    assert r.status_code == 400 and "agreement" in r.json()["fields"]["agreement_ref"][0]
     r = client_for(people["zq_admin"], lang="en").post("/api/v1/orders/", payload(level="D"), format="json")
-    assert r.status_code == 400 and "level" in r.json()
+    assert r.status_code == 400 and "level" in r.json()["fields"]
     assert Order.objects.count() == 0
 
 

@@ -42,7 +42,7 @@ def test_r1_18_build_decision_flow_through_the_api(people, org):
 def test_r1_18_api_400_403_409(people, org):
     zq = client_for(people["zq_admin"])
     r = zq.post("/api/v1/build-decisions/", payload(competition=""), format="json")
-    assert r.status_code == 400 and "competition" in r.json()
+    assert r.status_code == 400 and "competition" in r.json()["fields"]
     assert client_for(people["jk_member"]).post("/api/v1/build-decisions/", payload(), format="json").status_code == 403
     pk = zq.post("/api/v1/build-decisions/", payload(), format="json").json()["id"]
     sc = client_for(people["sc_leader"])

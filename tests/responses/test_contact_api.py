@@ -30,7 +30,7 @@ def test_r1_13_contact_order_boxes_answer_403_409(people, org):
     r = center.post(
         "/api/v1/contact-orders/", {"to_department": "center", "subject": "x", "body": "y", "feedback_due_at": due}
     )
-    assert r.status_code == 400 and "to_department" in r.json()
+    assert r.status_code == 400 and "to_department" in r.json()["fields"]
     assert (
         client_for(people["xl_admin"]).post(f"/api/v1/contact-orders/{pk}/answer/", {"reply": "x"}).status_code == 403
     )

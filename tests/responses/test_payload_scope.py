@@ -60,7 +60,7 @@ def test_r1_7_api_order_naming_another_departments_requisition_is_refused_and_no
     before = Order.objects.count()
     r = zq.post("/api/v1/orders/", _order_payload(requisition=theirs.pk), format="json")
     assert r.status_code == 400, r.content
-    assert "requisition" in r.json()
+    assert "requisition" in r.json()["fields"]
     assert Order.objects.count() == before
     r = zq.post("/api/v1/orders/", _order_payload(requisition=mine.pk), format="json")
     assert r.status_code == 201, r.content

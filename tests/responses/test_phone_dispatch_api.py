@@ -76,18 +76,18 @@ def test_r1_11_api_400_field_errors(people, cat, org):
         {"department": "gov_enterprise", "phoned_at": "2099-01-01T00:00:00+08:00", "caller": "", "summary": "x"},
         format="json",
     )
-    assert r.status_code == 400 and "caller" in r.json()
+    assert r.status_code == 400 and "caller" in r.json()["fields"]
     r = center.post(
         "/api/v1/phone-dispatches/",
         {"department": "gov_enterprise", "phoned_at": "2099-01-01T00:00:00+08:00", "caller": "x", "summary": "x"},
         format="json",
     )
-    assert r.status_code == 400 and "phoned_at" in r.json()
+    assert r.status_code == 400 and "phoned_at" in r.json()["fields"]
     pd = record(people)
     r = client_for(people["zq_admin"]).post(
         f"/api/v1/phone-dispatches/{pd['id']}/backfill/", order_payload(contact_phone=""), format="json"
     )
-    assert r.status_code == 400 and "contact_phone" in r.json()
+    assert r.status_code == 400 and "contact_phone" in r.json()["fields"]
     assert Order.objects.count() == 0 and PhoneDispatch.objects.get().order_id is None
 
 

@@ -365,7 +365,7 @@ def test_r1_22_bad_month_is_refused(client, people, org):
     client.force_login(people["viewer"])
     response = client.get("/api/v1/reports/monthly/", {"month": "2026-13x"})
     assert response.status_code == 400
-    assert "month" in response.json()
+    assert "month" in response.json()["fields"]
     assert client.get("/api/v1/reports/monthly/", {"month": "10/2026"}).status_code == 400
     assert client.get(reverse("responses:report"), {"month": "oct"}).status_code == 400
     assert client.get(reverse("responses:report-export"), {"month": "2026-1"}).status_code == 400
