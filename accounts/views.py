@@ -2,13 +2,14 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.views import NOT_RUN, form_action
 from sla.selectors import audit_trail_of, inbox_for
 
 from . import access, selectors, services
@@ -38,22 +39,14 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/request_list.html", {"page": page, "awaiting": awaiting})
 
 
-def _form_errors_to(form, exc: ValidationError):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @login_required
 def request_new(request: AuthenticatedRequest) -> HttpResponse:
     if access.is_read_only(request.user):
         raise PermissionDenied
     form = AccountRequestForm(request.POST or None, initial={"target_user": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.account_request_submit(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
+        created = form_action(form, services.account_request_submit, by=request.user, **form.cleaned_data)
+        if created is not NOT_RUN:
             messages.success(request, _("Request submitted."))
             return redirect("acct-request-detail", pk=created.pk)
     return render(request, "accounts/request_form.html", {"form": form})
@@ -139,11 +132,7 @@ def hr_list(request: AuthenticatedRequest) -> HttpResponse:
         if form is None:  # the form is there only for those who may record
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.hr_event_record(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _form_errors_to(form, exc)
-            else:
+            if form_action(form, services.hr_event_record, by=request.user, **form.cleaned_data) is not NOT_RUN:
                 messages.success(request, _("HR record applied."))
                 return redirect("acct-hr")
     page = Paginator(selectors.hr_events_for(request.user), 50).get_page(request.GET.get("page"))

@@ -4,7 +4,7 @@ timeline and notices, the report form, and the quality-event board."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import AuthenticatedRequest, is_read_only
 from accounts.models import Department
 from billing.models import Service
+from core.views import NOT_RUN, form_action, run_action
 from sla.selectors import audit_trail_of
 from sla.validators import sane_date
 
@@ -86,12 +87,8 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            ticket = services.fault_report(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
+        ticket = form_action(form, services.fault_report, by=request.user, **form.cleaned_data)
+        if ticket is not NOT_RUN:
             messages.success(request, _("Fault %(number)s reported.") % {"number": ticket.number})
             return redirect("faults:detail", pk=ticket.pk)
     return render(request, "faults/report.html", {"form": form})
@@ -145,11 +142,7 @@ def act(request: AuthenticatedRequest, pk, action) -> HttpResponse:
     ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
     if action not in ACTIONS:
         raise Http404
-    try:
-        ACTIONS[action](ticket, request.user, request.POST)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if run_action(request, ACTIONS[action], t=ticket, u=request.user, p=request.POST):
         messages.success(request, _("Done."))
     return redirect("faults:detail", pk=ticket.pk)
 

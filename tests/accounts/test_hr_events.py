@@ -100,7 +100,7 @@ def test_A3_2_hr_events_from_the_api(org, cast):
     assert response.status_code == 201, response.content
     assert response.json()["source"] == "api" and response.json()["old_department"] == "nmc"
     assert User.objects.get(pk=cast.member.pk).department == org["line"]
-    assert api.post("/api/v1/hr-events/", {"user": "nobody", "kind": "departure"}).json().keys() == {"user"}
+    assert api.post("/api/v1/hr-events/", {"user": "nobody", "kind": "departure"}).json()["fields"].keys() == {"user"}
 
 
 def test_A3_2_hr_events_from_the_page_and_a_csv_file(org, cast, client):
