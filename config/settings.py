@@ -252,6 +252,19 @@ SLA_NOTIFICATION_RETRY_AFTER = timedelta(seconds=int(os.environ.get("SLA_NOTIFIC
 SLA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("SLA_NOTIFICATION_MAX_ATTEMPTS", 5))
 SLA_NOTIFICATION_RETRY_INTERVAL = float(os.environ.get("SLA_NOTIFICATION_RETRY_INTERVAL", 15))
 
+# --- Billing (B4.4, B4.5) --------------------------------------------------------
+BILLING_PAYMENT_TERM_DAYS = int(os.environ.get("BILLING_PAYMENT_TERM_DAYS", 15))
+BILLING_ARREARS_LARGE_THRESHOLD = os.environ.get("BILLING_ARREARS_LARGE_THRESHOLD", "5000.00")
+BILLING_REMINDER_CYCLE_DAYS = int(os.environ.get("BILLING_REMINDER_CYCLE_DAYS", 7))
+# SLA credit: this % of the monthly fee per started step of hours a repair was late, capped per month.
+BILLING_SLA_CREDIT_PERCENT = os.environ.get("BILLING_SLA_CREDIT_PERCENT", "5")
+BILLING_SLA_CREDIT_STEP_HOURS = int(os.environ.get("BILLING_SLA_CREDIT_STEP_HOURS", 4))
+BILLING_SLA_CREDIT_CAP_PERCENT = os.environ.get("BILLING_SLA_CREDIT_CAP_PERCENT", "50")
+# A bill run left in invoicing (its publish lost to a broker fault, or its worker killed)
+# is generated again by this sweep; a run another worker is generating is left alone.
+BILLING_RESUME_INVOICING_INTERVAL = float(os.environ.get("BILLING_RESUME_INVOICING_INTERVAL", 300))
+
+# --- The beat schedule: every periodic task, in one place --------------------------
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "sla.tasks.sweep_deadlines",
@@ -264,50 +277,37 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SLA_NOTIFICATION_RETRY_INTERVAL,
         "options": {"expires": SLA_NOTIFICATION_RETRY_INTERVAL},
     },
-}
-# R1.14: equipment needs of open orders are totalled and sent to 网络建设部 every half month.
-CELERY_BEAT_SCHEDULE["responses-equipment-half-month"] = {
-    "task": "responses.tasks.send_equipment_needs",
-    "schedule": crontab(minute=0, hour=8, day_of_month="1,16"),
-}
-
-# Month close (issue 7): freeze the month's figures and run the apps' month-close handlers.
-CELERY_BEAT_SCHEDULE["sla-close-month"] = {
-    "task": "sla.tasks.close_previous_month",
-    "schedule": crontab(minute=30, hour=0, day_of_month="1"),
-}
-
-# A3.2: HR records entered ahead of their effective day are applied on it (hourly, so a missed run catches up).
-CELERY_BEAT_SCHEDULE["accounts-apply-hr-events"] = {
-    "task": "accounts.tasks.apply_due_hr_events",
-    "schedule": crontab(minute=5),
-}
-
-CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
-    "task": "accounts.tasks.clear_expired_sessions",
-    "schedule": crontab(minute=20, hour=3),
-}
-
-# --- Billing (B4.4, B4.5) --------------------------------------------------------
-BILLING_PAYMENT_TERM_DAYS = int(os.environ.get("BILLING_PAYMENT_TERM_DAYS", 15))
-BILLING_ARREARS_LARGE_THRESHOLD = os.environ.get("BILLING_ARREARS_LARGE_THRESHOLD", "5000.00")
-BILLING_REMINDER_CYCLE_DAYS = int(os.environ.get("BILLING_REMINDER_CYCLE_DAYS", 7))
-# SLA credit: this % of the monthly fee per started step of hours a repair was late, capped per month.
-BILLING_SLA_CREDIT_PERCENT = os.environ.get("BILLING_SLA_CREDIT_PERCENT", "5")
-BILLING_SLA_CREDIT_STEP_HOURS = int(os.environ.get("BILLING_SLA_CREDIT_STEP_HOURS", 4))
-BILLING_SLA_CREDIT_CAP_PERCENT = os.environ.get("BILLING_SLA_CREDIT_CAP_PERCENT", "50")
-CELERY_BEAT_SCHEDULE["billing-arrears-scan"] = {
-    "task": "billing.tasks.scan_arrears",
-    "schedule": 3600.0,
-    "options": {"expires": 3600.0},
-}
-# A bill run left in invoicing (its publish lost to a broker fault, or its worker killed)
-# is generated again by this sweep; a run another worker is generating is left alone.
-BILLING_RESUME_INVOICING_INTERVAL = float(os.environ.get("BILLING_RESUME_INVOICING_INTERVAL", 300))
-CELERY_BEAT_SCHEDULE["billing-resume-invoicing"] = {
-    "task": "billing.tasks.resume_invoicing",
-    "schedule": BILLING_RESUME_INVOICING_INTERVAL,
-    "options": {"expires": BILLING_RESUME_INVOICING_INTERVAL},
+    # R1.14: equipment needs of open orders are totalled and sent to 网络建设部 every half month.
+    "responses-equipment-half-month": {
+        "task": "responses.tasks.send_equipment_needs",
+        "schedule": crontab(minute=0, hour=8, day_of_month="1,16"),
+    },
+    # Month close (issue 7): freeze the month's figures and run the apps' month-close handlers.
+    "sla-close-month": {
+        "task": "sla.tasks.close_previous_month",
+        "schedule": crontab(minute=30, hour=0, day_of_month="1"),
+    },
+    # A3.2: HR records entered ahead of their effective day are applied on it (hourly, so a missed run
+    # catches up).
+    "accounts-apply-hr-events": {
+        "task": "accounts.tasks.apply_due_hr_events",
+        "schedule": crontab(minute=5),
+    },
+    "accounts-clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=20, hour=3),
+    },
+    # Arrears are scanned hourly.
+    "billing-arrears-scan": {
+        "task": "billing.tasks.scan_arrears",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
+    "billing-resume-invoicing": {
+        "task": "billing.tasks.resume_invoicing",
+        "schedule": BILLING_RESUME_INVOICING_INTERVAL,
+        "options": {"expires": BILLING_RESUME_INVOICING_INTERVAL},
+    },
 }
 
 # Links in notices (e.g. a new account's first-password link) start with this address.

@@ -57,3 +57,38 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 def test_migrations_match_the_models():
     result = run(["makemigrations", "--check", "--dry-run"])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_beat_schedule_is_one_literal():
+    """Issue 12 §5: every periodic task is in one dict literal in config/settings.py; nothing adds
+    to it later (no ``CELERY_BEAT_SCHEDULE[...] =``, no ``.update``) and the Celery app builds none."""
+    import ast
+
+    tree = ast.parse((ROOT / "config" / "settings.py").read_text(encoding="utf-8"))
+    assigned, changed = [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id == "CELERY_BEAT_SCHEDULE":
+                    assigned.append(node.value)
+                elif isinstance(target, ast.Subscript) and getattr(target.value, "id", "") == "CELERY_BEAT_SCHEDULE":
+                    changed.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "CELERY_BEAT_SCHEDULE":
+            changed.append(node.lineno)
+    assert len(assigned) == 1 and isinstance(assigned[0], ast.Dict), assigned
+    assert changed == []
+    celery_app = (ROOT / "config" / "celery.py").read_text(encoding="utf-8")
+    assert "beat_schedule" not in celery_app and "add_periodic_task" not in celery_app
+
+    from django.conf import settings
+
+    assert sorted(settings.CELERY_BEAT_SCHEDULE) == [
+        "accounts-apply-hr-events",
+        "accounts-clear-expired-sessions",
+        "billing-arrears-scan",
+        "billing-resume-invoicing",
+        "responses-equipment-half-month",
+        "sla-close-month",
+        "sla-retry-stale",
+        "sla-sweep",
+    ]
