@@ -1,6 +1,6 @@
-"""Page forms for the work around the orders: phone dispatch (R1.11), contact orders (R1.13),
-requisitions (R1.7), expansion requests (R1.15), the recovery ledger (R1.16) and build decisions
-(R1.18). They only check the shape of the input; the services decide the rules."""
+"""Page forms: the order form (R1.1), and the work around the orders: phone dispatch (R1.11), contact
+orders (R1.13), requisitions (R1.7), expansion requests (R1.15), the recovery ledger (R1.16) and build
+decisions (R1.18). They only check the shape of the input; the services decide the rules."""
 
 from django import forms
 from django.utils import timezone
@@ -10,9 +10,35 @@ from accounts.models import Department
 from billing.models import Customer
 from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesFormMixin
 
-from .models import BuildDecision, ContactOrder, PhoneDispatch, RecoveryEntry, Requisition
+from . import selectors, services
+from .models import BuildDecision, BusinessType, ContactOrder, Order, PhoneDispatch, RecoveryEntry, Requisition
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class OrderForm(SaneDatesFormMixin, forms.ModelForm):
+    """R1.1: a new order (and R1.11: one backfilled from a phone dispatch)."""
+
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+    confirm_over_quota = forms.BooleanField(label=_("Submit although over the quota"), required=False)
+
+    class Meta:
+        model = Order
+        fields = list(services.ORDER_FIELDS)
+        widgets = {
+            "requested_completion_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_type"].queryset = BusinessType.objects.order_by("name")
+        # Only the user's own department's requisitions may be named (issue 11; the service re-checks).
+        self.fields["requisition"].queryset = selectors.requisitions_visible_to(user).filter(
+            front_department_id=getattr(user, "department_id", None)
+        )
+        for name in ("location", "contact_person", "contact_phone"):
+            self.fields[name].required = False  # the service names what is missing (R1.1)
 
 
 class PhoneDispatchForm(SaneDatesFormMixin, forms.ModelForm):
