@@ -1,0 +1,93 @@
+"""What the order services share: the deadline kinds, the transition runner, the open-deadline
+lookup, the assessed level (R1.4, R1.5, R1.7) and the dispatch of an order's next step (R1.8).
+
+Private to ``responses.services``; the modules beside it import from here, not from each other
+where avoidable.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import has_role_in, works_in_back_office
+from accounts.models import Department, User
+from accounts.roles import Role
+from sla import services as sla
+from sla.models import Deadline, Level
+from sla.selectors import deadlines_of
+from sla.workflow import TransitionForbidden, apply_transition
+
+from ..models import Order, WorkStep
+
+PROVISIONING = "order-provisioning"
+NEW_BUILD = "order-new-build"
+STEP_RESOURCE = "step-resource"
+REQUISITION = "requisition"
+CONFIRMATION = "order-confirmation"
+NETBUILD = "netbuild"
+LEVEL_BELOW: dict[str, str] = {Level.A: Level.B, Level.B: Level.C, Level.C: Level.C}
+
+
+def _now(at=None):
+    return at or timezone.now()
+
+
+def _apply(instance, name: str, *, by: User | None, **kwargs):
+    """Every order, step and request transition goes through ``sla.workflow.apply_transition``
+    (wrong person → 403, wrong state or a faster colleague → 409)."""
+    return apply_transition(instance, name, by=by, **kwargs)
+
+
+def _open_deadline(subject, kind=None):
+    qs = deadlines_of(subject).filter(state__in=Deadline.OPEN_STATES)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-started_at", "-id").first()
+
+
+def _require_front_admin(by: User, department) -> None:
+    if not has_role_in(by, [Role.FRONT_ADMIN], department):
+        raise TransitionForbidden(_("Only the front department's order admin may do this."))
+
+
+def _center() -> Department | None:
+    return Department.objects.filter(side=Department.Side.CENTER).order_by("pk").first()
+
+
+def _assess(order: Order) -> None:
+    """Served level vs assessed level and why (R1.4 quota, R1.5 unsigned A, R1.7 no requisition)."""
+    assessed, reasons = order.level, []
+    if order.level == Level.A and order.signed_at is None and order.state != Order.State.DRAFT:
+        assessed, reasons = Level.B, [_("A order not signed off (R1.5)")]
+    if order.over_quota:
+        assessed = LEVEL_BELOW[assessed] if assessed == order.level else assessed
+        reasons.append(_("over the monthly level quota (R1.4)"))
+    if order.no_resources and order.requisition_id is None:
+        reasons.append(_("no prior resource requisition: new-build limit, front department responsible (R1.7)"))
+    order.assessed_level = assessed
+    order.assessment_reason = "; ".join(str(r) for r in reasons)[:200]
+
+
+def _dispatch_next_step(order: Order, *, by: User, at) -> WorkStep | None:
+    step = order.steps.filter(state=WorkStep.State.PENDING).order_by("position").first()
+    if step is None:
+        return None
+    deadline = sla.deadline_start(
+        subject=step,
+        kind=STEP_RESOURCE,
+        level=order.level,
+        title=_("Order %(number)s step %(pos)s") % {"number": order.number, "pos": step.position},
+        started_at=at,
+        assessed_department=step.department,
+    )
+    step = _apply(step, "dispatch", by=None, at=at, due_at=deadline.due_at)
+    sla.notify(
+        users=list(step.department.members.filter(groups__name__in=[Role.BACK_ADMIN, Role.BACK_MEMBER]).distinct()),
+        subject=_("New work step: %(step)s") % {"step": step},
+        channels=["inapp"],
+    )
+    return step
+
+
+def _in_department(by: User, code):
+    if not works_in_back_office(by, code):
+        raise TransitionForbidden(_("You may not do this."))
