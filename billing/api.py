@@ -8,12 +8,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.viewsets import RecordViewSet
 from sla.exports import csv_writer, xlsx_append
 from sla.validators import SaneDatesSerializerMixin
 
@@ -54,14 +53,17 @@ class BillRunAnomalySerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class BillRunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
+class BillRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """B4.2/B4.3: monthly bill and settlement runs."""
 
-    model = BillRun
-    object_kwarg = "run"
     serializer_class = BillRunSerializer
+    queryset = BillRun.objects.none()
     filterset_fields = ["kind", "state", "period"]
-    selector = selectors.bill_runs_for
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.bill_runs_for(self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -73,44 +75,58 @@ class BillRunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="start-check")
     def start_check(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_start_check))
+        return self._respond(services.bill_run_start_check(run=self.get_object(), by=request.user))
 
     @extend_schema(request=BillRunChecklistSerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="sign-check")
     def sign_check(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_sign_check, **self.body(BillRunChecklistSerializer)))
+        body = BillRunChecklistSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = self.get_object()
+        return self._respond(services.bill_run_sign_check(run=run, by=request.user, **body.validated_data))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="finish-preprocessing")
     def finish_preprocessing(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_finish_preprocessing))
+        return self._respond(services.bill_run_finish_preprocessing(run=self.get_object(), by=request.user))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_verify))
+        return self._respond(services.bill_run_verify(run=self.get_object(), by=request.user))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_publish))
+        return self._respond(services.bill_run_publish(run=self.get_object(), by=request.user))
 
     @extend_schema(request=BillRunCommentSerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def challenge(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_challenge, **self.body(BillRunCommentSerializer)))
+        body = BillRunCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.bill_run_challenge(
+            run=self.get_object(), by=request.user, comment=body.validated_data["comment"]
+        )
+        return self._respond(run)
 
     @extend_schema(request=BillRunCommentSerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="roll-back")
     def roll_back(self, request, pk=None):
-        return self._respond(self.perform_action(services.bill_run_roll_back, **self.body(BillRunCommentSerializer)))
+        body = BillRunCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.bill_run_roll_back(
+            run=self.get_object(), by=request.user, comment=body.validated_data["comment"]
+        )
+        return self._respond(run)
 
     @extend_schema(request=BillRunAnomalySerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def anomaly(self, request, pk=None):
-        body = self.body(BillRunAnomalySerializer)
+        body = BillRunAnomalySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         run = self.get_object()
-        services.bill_run_report_anomaly(run=run, by=request.user, **body)
+        services.bill_run_report_anomaly(run=run, by=request.user, text=body.validated_data["text"])
         return self._respond(run)
 
 
@@ -147,13 +163,17 @@ def _export_rows(invoices):
         ]  # fmt: skip
 
 
-class InvoiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
+class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     """B4.4: invoices, one live invoice per customer and month."""
 
-    model = Invoice
     serializer_class = InvoiceSerializer
+    queryset = Invoice.objects.none()
     filterset_class = InvoiceFilter
-    selector = selectors.invoices_for
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.invoices_for(self.request.user)
 
     @extend_schema(
         parameters=[OpenApiParameter("as", str, enum=["csv", "xlsx"], description="file type, default csv")],
@@ -198,13 +218,17 @@ class ServiceSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ServiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     """B4.1: customer services (circuits)."""
 
-    model = Service
     serializer_class = ServiceSerializer
+    queryset = Service.objects.none()
     filterset_fields = ["state", "customer", "level"]
-    selector = selectors.services_for
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.services_for(self.request.user)
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
@@ -230,20 +254,25 @@ class PaymentInputSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ArrearsViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
+class ArrearsViewSet(viewsets.ReadOnlyModelViewSet):
     """B4.5: overdue balances, reminders, restriction and restore work orders."""
 
-    model = ArrearsCase
     serializer_class = ArrearsSerializer
+    queryset = ArrearsCase.objects.none()
     filterset_fields = ["state", "size", "restricted"]
-    selector = selectors.arrears_for
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.arrears_for(self.request.user)
 
     @extend_schema(request=PaymentInputSerializer, responses=ArrearsSerializer)
     @action(detail=True, methods=["post"], url_path="record-payment")
     def record_payment(self, request, pk=None):
-        body = self.body(PaymentInputSerializer)
+        body = PaymentInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         case = self.get_object()
-        services.payment_record(customer=case.customer, by=request.user, **body)
+        services.payment_record(customer=case.customer, by=request.user, **body.validated_data)
         case.refresh_from_db()
         return Response(ArrearsSerializer(case).data)
 
