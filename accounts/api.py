@@ -1,11 +1,12 @@
 """REST API of the accounts app, mounted under /api/v1/ (A3.1, A3.2)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from core.viewsets import RecordViewSet
 from sla.validators import sane_date
 
 from . import selectors, services
@@ -78,29 +79,21 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class AccountRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class AccountRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RecordViewSet):
     """Account requests (A3.1); every step is a POST action."""
 
+    model = AccountRequest
+    object_kwarg = "request"
     serializer_class = AccountRequestSerializer
-    queryset = AccountRequest.objects.none()
     filterset_fields = ["state", "kind"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.account_requests_for(self.request.user)
+    selector = selectors.account_requests_for
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.account_request_submit(by=self.request.user, **data)
 
-    def _step(self, request, fn, body_class=CommentSerializer, **extra):
-        body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
-        obj = fn(request=self.get_object(), by=request.user, **body.validated_data, **extra)
-        return Response(AccountRequestSerializer(obj).data)
+    def _step(self, request, fn, body_class=CommentSerializer):
+        return Response(AccountRequestSerializer(self.perform_action(fn, **self.body(body_class))).data)
 
     @extend_schema(request=CommentSerializer, responses=AccountRequestSerializer)
     @action(detail=True, methods=["post"], url_path="manager-approve")
@@ -159,17 +152,13 @@ class GrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """The grants register (read-only: grants change through requests and HR records)."""
 
+    model = Grant
     serializer_class = GrantSerializer
-    queryset = Grant.objects.none()
     filterset_fields = ["active", "system", "role"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.grants_for(self.request.user)
+    selector = selectors.grants_for
 
 
 class HrEventSerializer(serializers.ModelSerializer):
@@ -199,19 +188,13 @@ class HrEventSerializer(serializers.ModelSerializer):
         read_only_fields = ["source", "recorded_at", "grants_revoked", "roles_removed", "applied_at"]
 
 
-class HrEventViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class HrEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, RecordViewSet):
     """Job changes and departures (A3.2): creating one applies it at once."""
 
+    model = HrEvent
     serializer_class = HrEventSerializer
-    queryset = HrEvent.objects.none()
     filterset_fields = ["kind"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.hr_events_for(self.request.user)
+    selector = selectors.hr_events_for
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

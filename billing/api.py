@@ -8,11 +8,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from core.viewsets import RecordViewSet
 from sla.exports import csv_writer, xlsx_append
 from sla.validators import SaneDatesSerializerMixin
 
@@ -53,17 +54,14 @@ class BillRunAnomalySerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class BillRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class BillRunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
     """B4.2/B4.3: monthly bill and settlement runs."""
 
+    model = BillRun
+    object_kwarg = "run"
     serializer_class = BillRunSerializer
-    queryset = BillRun.objects.none()
     filterset_fields = ["kind", "state", "period"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.bill_runs_for(self.request.user)
+    selector = selectors.bill_runs_for
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -75,58 +73,44 @@ class BillRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="start-check")
     def start_check(self, request, pk=None):
-        return self._respond(services.bill_run_start_check(run=self.get_object(), by=request.user))
+        return self._respond(self.perform_action(services.bill_run_start_check))
 
     @extend_schema(request=BillRunChecklistSerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="sign-check")
     def sign_check(self, request, pk=None):
-        body = BillRunChecklistSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        run = self.get_object()
-        return self._respond(services.bill_run_sign_check(run=run, by=request.user, **body.validated_data))
+        return self._respond(self.perform_action(services.bill_run_sign_check, **self.body(BillRunChecklistSerializer)))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="finish-preprocessing")
     def finish_preprocessing(self, request, pk=None):
-        return self._respond(services.bill_run_finish_preprocessing(run=self.get_object(), by=request.user))
+        return self._respond(self.perform_action(services.bill_run_finish_preprocessing))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        return self._respond(services.bill_run_verify(run=self.get_object(), by=request.user))
+        return self._respond(self.perform_action(services.bill_run_verify))
 
     @extend_schema(request=None, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._respond(services.bill_run_publish(run=self.get_object(), by=request.user))
+        return self._respond(self.perform_action(services.bill_run_publish))
 
     @extend_schema(request=BillRunCommentSerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def challenge(self, request, pk=None):
-        body = BillRunCommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        run = services.bill_run_challenge(
-            run=self.get_object(), by=request.user, comment=body.validated_data["comment"]
-        )
-        return self._respond(run)
+        return self._respond(self.perform_action(services.bill_run_challenge, **self.body(BillRunCommentSerializer)))
 
     @extend_schema(request=BillRunCommentSerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"], url_path="roll-back")
     def roll_back(self, request, pk=None):
-        body = BillRunCommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        run = services.bill_run_roll_back(
-            run=self.get_object(), by=request.user, comment=body.validated_data["comment"]
-        )
-        return self._respond(run)
+        return self._respond(self.perform_action(services.bill_run_roll_back, **self.body(BillRunCommentSerializer)))
 
     @extend_schema(request=BillRunAnomalySerializer, responses=BillRunSerializer)
     @action(detail=True, methods=["post"])
     def anomaly(self, request, pk=None):
-        body = BillRunAnomalySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.body(BillRunAnomalySerializer)
         run = self.get_object()
-        services.bill_run_report_anomaly(run=run, by=request.user, text=body.validated_data["text"])
+        services.bill_run_report_anomaly(run=run, by=request.user, **body)
         return self._respond(run)
 
 
@@ -163,17 +147,13 @@ def _export_rows(invoices):
         ]  # fmt: skip
 
 
-class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+class InvoiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
     """B4.4: invoices, one live invoice per customer and month."""
 
+    model = Invoice
     serializer_class = InvoiceSerializer
-    queryset = Invoice.objects.none()
     filterset_class = InvoiceFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.invoices_for(self.request.user)
+    selector = selectors.invoices_for
 
     @extend_schema(
         parameters=[OpenApiParameter("as", str, enum=["csv", "xlsx"], description="file type, default csv")],
@@ -218,17 +198,13 @@ class ServiceSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
+class ServiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
     """B4.1: customer services (circuits)."""
 
+    model = Service
     serializer_class = ServiceSerializer
-    queryset = Service.objects.none()
     filterset_fields = ["state", "customer", "level"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.services_for(self.request.user)
+    selector = selectors.services_for
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
@@ -254,25 +230,20 @@ class PaymentInputSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ArrearsViewSet(viewsets.ReadOnlyModelViewSet):
+class ArrearsViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
     """B4.5: overdue balances, reminders, restriction and restore work orders."""
 
+    model = ArrearsCase
     serializer_class = ArrearsSerializer
-    queryset = ArrearsCase.objects.none()
     filterset_fields = ["state", "size", "restricted"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.arrears_for(self.request.user)
+    selector = selectors.arrears_for
 
     @extend_schema(request=PaymentInputSerializer, responses=ArrearsSerializer)
     @action(detail=True, methods=["post"], url_path="record-payment")
     def record_payment(self, request, pk=None):
-        body = PaymentInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.body(PaymentInputSerializer)
         case = self.get_object()
-        services.payment_record(customer=case.customer, by=request.user, **body.validated_data)
+        services.payment_record(customer=case.customer, by=request.user, **body)
         case.refresh_from_db()
         return Response(ArrearsSerializer(case).data)
 

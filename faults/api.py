@@ -8,7 +8,7 @@ accounts.access).
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -16,6 +16,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.models import Department
 from accounts.roles import Role
 from billing.models import Service
+from core.viewsets import RecordViewSet
 from sla.models import Level
 from sla.validators import sane_date
 
@@ -155,18 +156,16 @@ def _ticket_action(serializer=FaultCommentSerializer, response=FaultTicketSerial
     return extend_schema(request=serializer, responses={code: response})
 
 
-class FaultTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FaultTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """Fault tickets (F2.1–F2.5), sorted by time left on the repair deadline."""
 
+    model = FaultTicket
+    object_kwarg = "ticket"
     serializer_class = FaultTicketSerializer
-    queryset = FaultTicket.objects.none()
     filterset_fields = ["state", "level", "category", "handling_department"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        open_only = self.request.query_params.get("open") == "1"
-        return selectors.ticket_queue(self.request.user, open_only=open_only)
+    def select(self, user):
+        return selectors.ticket_queue(user, open_only=self.request.query_params.get("open") == "1")
 
     def _done(self, ticket, code=status.HTTP_200_OK):
         ticket = self.get_queryset().get(pk=ticket.pk)
@@ -179,58 +178,51 @@ class FaultTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         ticket = services.fault_report(by=request.user, **data.validated_data)
         return self._done(ticket, status.HTTP_201_CREATED)
 
-    def _run(self, request, serializer, fn, **extra):
-        ticket = self.get_object()
-        data = serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = fn(ticket=ticket, by=request.user, **data.validated_data, **extra)
-        return ticket, result
-
     @_ticket_action()
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        return self._done(self._run(request, FaultCommentSerializer, services.fault_acknowledge)[1])
+        return self._done(self.perform_action(services.fault_acknowledge, body=FaultCommentSerializer))
 
     @_ticket_action()
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._done(self._run(request, FaultCommentSerializer, services.fault_start_work)[1])
+        return self._done(self.perform_action(services.fault_start_work, body=FaultCommentSerializer))
 
     @_ticket_action(FaultWorkaroundSerializer)
     @action(detail=True, methods=["post"])
     def workaround(self, request, pk=None):
-        return self._done(self._run(request, FaultWorkaroundSerializer, services.fault_record_workaround)[1])
+        return self._done(self.perform_action(services.fault_record_workaround, body=FaultWorkaroundSerializer))
 
     @_ticket_action(FaultResolveSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self._done(self._run(request, FaultResolveSerializer, services.fault_resolve)[1])
+        return self._done(self.perform_action(services.fault_resolve, body=FaultResolveSerializer))
 
     @_ticket_action()
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._done(self._run(request, FaultCommentSerializer, services.fault_close)[1])
+        return self._done(self.perform_action(services.fault_close, body=FaultCommentSerializer))
 
     @_ticket_action()
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._done(self._run(request, FaultCommentSerializer, services.fault_reopen)[1])
+        return self._done(self.perform_action(services.fault_reopen, body=FaultCommentSerializer))
 
     @_ticket_action(FaultHelpersSerializer)
     @action(detail=True, methods=["post"])
     def helpers(self, request, pk=None):
-        return self._done(self._run(request, FaultHelpersSerializer, services.fault_add_helpers)[1])
+        return self._done(self.perform_action(services.fault_add_helpers, body=FaultHelpersSerializer))
 
     @_ticket_action(FaultBodySerializer, FaultNoticeSerializer, 201)
     @action(detail=True, methods=["post"], url_path="recovery-notice")
     def recovery_notice(self, request, pk=None):
-        notice = self._run(request, FaultBodySerializer, services.fault_send_recovery_notice)[1]
+        notice = self.perform_action(services.fault_send_recovery_notice, body=FaultBodySerializer)
         return Response(FaultNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
     @_ticket_action(FaultBodySerializer, FaultNoticeSerializer, 201)
     @action(detail=True, methods=["post"])
     def explanation(self, request, pk=None):
-        notice = self._run(request, FaultBodySerializer, services.fault_publish_explanation)[1]
+        notice = self.perform_action(services.fault_publish_explanation, body=FaultBodySerializer)
         return Response(FaultNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: FaultNoticeSerializer(many=True)})
@@ -242,7 +234,7 @@ class FaultTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @_ticket_action(FaultNewProblemSerializer, ProblemSerializer, 201)
     @action(detail=True, methods=["post"])
     def problem(self, request, pk=None):
-        problem = self._run(request, FaultNewProblemSerializer, services.problem_create_from_ticket)[1]
+        problem = self.perform_action(services.problem_create_from_ticket, body=FaultNewProblemSerializer)
         return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
 
@@ -263,23 +255,19 @@ class FaultConclusionSerializer(serializers.Serializer):
     conclusion = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """System problems (F2.5)."""
 
+    model = Problem
+    object_kwarg = "problem"
     serializer_class = ProblemSerializer
-    queryset = Problem.objects.none()
     filterset_fields = ["state", "department"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.problems_visible_to(self.request.user)
+    selector = selectors.problems_visible_to
 
     def _run(self, request, serializer, fn):
         problem = self.get_object()
-        data = serializer(data=request.data, **({"user": request.user} if serializer is FaultLinkSerializer else {}))
-        data.is_valid(raise_exception=True)
-        fn(problem=problem, by=request.user, **data.validated_data)
+        body = self.body(serializer, **({"user": request.user} if serializer is FaultLinkSerializer else {}))
+        fn(problem=problem, by=request.user, **body)
         return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data)
 
     @extend_schema(request=FaultLinkSerializer, responses={200: ProblemSerializer})
@@ -383,17 +371,14 @@ class FaultEmptySerializer(serializers.Serializer):
     pass
 
 
-class QualityEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class QualityEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """Major service-quality events (F2.6–F2.8) with their computed warning level."""
 
+    model = QualityEvent
+    object_kwarg = "event"
     serializer_class = QualityEventSerializer
-    queryset = QualityEvent.objects.none()
     filterset_fields = ["state", "category", "source"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.events_visible_to(self.request.user)
+    selector = selectors.events_visible_to
 
     @extend_schema(request=FaultNewEventSerializer, responses={201: QualityEventSerializer})
     def create(self, request):
@@ -403,11 +388,7 @@ class QualityEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(QualityEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, serializer, fn):
-        event = self.get_object()
-        data = serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event = fn(event=event, by=request.user, **data.validated_data)
-        return Response(QualityEventSerializer(event).data)
+        return Response(QualityEventSerializer(self.perform_action(fn, body=serializer)).data)
 
     @extend_schema(request=FaultFiguresSerializer, responses={200: QualityEventSerializer})
     @action(detail=True, methods=["post"])
@@ -532,17 +513,14 @@ class FaultDailyCountSerializer(serializers.Serializer):
     events_to_raise = serializers.ListField(child=serializers.IntegerField())
 
 
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """Customer complaints (F2.9): 15-day reply, satisfaction, 12300 appeals."""
 
+    model = Complaint
+    object_kwarg = "complaint"
     serializer_class = ComplaintSerializer
-    queryset = Complaint.objects.none()
     filterset_fields = ["state", "category", "department", "escalated"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.complaints_visible_to(self.request.user)
+    selector = selectors.complaints_visible_to
 
     @extend_schema(request=FaultNewComplaintSerializer, responses={201: ComplaintSerializer})
     def create(self, request):
@@ -552,11 +530,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, serializer, fn):
-        complaint = self.get_object()
-        data = serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        complaint = fn(complaint=complaint, by=request.user, **data.validated_data)
-        return Response(ComplaintSerializer(complaint).data)
+        return Response(ComplaintSerializer(self.perform_action(fn, body=serializer)).data)
 
     @extend_schema(request=FaultAnswerSerializer, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"])

@@ -1,6 +1,8 @@
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from core.viewsets import RecordViewSet
 
 from . import selectors, services
 from .models import Notification
@@ -12,16 +14,12 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "subject", "body", "created_at", "read_at"]
 
 
-class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
     """The signed-in user's in-app notifications (S5.4)."""
 
+    model = Notification
     serializer_class = NotificationSerializer
-    queryset = Notification.objects.none()  # for the schema; requests use get_queryset
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.inbox_for(self.request.user)
+    selector = selectors.inbox_for
 
     # Marking one's own notice read changes no business record: auditors and viewers may too
     # (as on the inbox page).

@@ -1,0 +1,61 @@
+"""The one base viewset of the apps' APIs (issue 12 §4).
+
+A viewset over one kind of record declares, as class attributes, what it is about:
+
+* ``model``: the record's model; its empty queryset is what the OpenAPI generator introspects
+  (``swagger_fake_view``: drf-spectacular's schema run has no user, so no selector is called);
+* ``selector``: ``selector(user) -> QuerySet``, the records the user may see; a viewset whose
+  queryset depends on the request (the action, a query parameter) overrides ``select`` instead;
+* ``object_kwarg``: the keyword the app's services take the record by (``order=``, ``ticket=`` …).
+
+``get_object`` finds the record in the selected queryset by ``pk`` (DRF's); ``perform_action``
+calls a service on it as the request's user; ``body`` validates the request's body.
+
+DRF only: this module imports none of our apps (tests/test_structure.py).
+"""
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.db.models import Model, QuerySet
+from rest_framework import serializers, viewsets
+
+
+class RecordViewSet(viewsets.GenericViewSet):
+    model: ClassVar[type[Model]]
+    selector: ClassVar[Callable[[Any], QuerySet[Any]]]
+    object_kwarg: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("model")
+        if model is not None:
+            # DRF's and django-filter's introspection read ``queryset``: the model's empty one.
+            cls.queryset = model._default_manager.none()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model._default_manager.none()
+        return self.select(self.request.user)
+
+    def select(self, user: Any) -> QuerySet[Any]:
+        """The records ``user`` may see here: the declared selector's."""
+        return type(self).selector(user)
+
+    def body(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> dict[str, Any]:
+        """The request's body validated by ``serializer_class`` (a 400 with field errors otherwise)."""
+        body = serializer_class(data=self.request.data, **kwargs)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+    def perform_action(
+        self, service: Callable[..., Any], body: type[serializers.Serializer] | None = None, **fields: Any
+    ) -> Any:
+        """``service(<object_kwarg>=record, by=user, **body, **fields)`` on this record; what it returns.
+
+        The record is looked up first (403/404 before any 400), then ``body`` (if given) validated.
+        """
+        record = self.get_object()
+        if body is not None:
+            fields = self.body(body) | fields
+        return service(**{self.object_kwarg: record}, by=self.request.user, **fields)

@@ -1,0 +1,35 @@
+"""REST API of the responses app, mounted under /api/v1/: one module per resource.
+
+Lists are limited to what the user's department and role may see (``selectors``); every write
+calls a service; a transition is ``POST /api/v1/<resource>/<id>/<transition>/``. Wrong state → 409,
+wrong person → 403, invalid input → 400 with field errors: services raise, ``core.api.api_exception_handler`` answers.
+The viewsets are ``core.viewsets.RecordViewSet``s (``base.ScopedViewSet``); ``router`` is merged in config/urls.py.
+"""
+
+from rest_framework.routers import SimpleRouter
+
+from .contact_orders import ContactOrderViewSet
+from .orders import OrderViewSet
+from .reports import MonthReportViewSet
+from .requisitions import RequisitionViewSet
+from .side_work import (
+    BuildDecisionViewSet,
+    ExpansionRequestViewSet,
+    PhoneDispatchViewSet,
+    RecoveryEntryViewSet,
+    UnusedCircuitViewSet,
+)
+from .steps import SpecialOrderViewSet, StepViewSet
+
+router = SimpleRouter()
+router.register("orders", OrderViewSet, basename="order")
+router.register("steps", StepViewSet, basename="order-step")
+router.register("requisitions", RequisitionViewSet, basename="requisition")
+router.register("contact-orders", ContactOrderViewSet, basename="contact-order")
+router.register("special-orders", SpecialOrderViewSet, basename="special-order")
+router.register("phone-dispatches", PhoneDispatchViewSet, basename="phone-dispatch")
+router.register("expansion-requests", ExpansionRequestViewSet, basename="expansion-request")
+router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-entry")
+router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
+router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
+router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")
