@@ -33,6 +33,7 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from billing import services  # noqa: E402
 from billing.models import Adjustment, BillRun, Customer, Invoice, InvoiceLine, Service  # noqa: E402
+from billing.services import invoicing  # noqa: E402
 from sla.models import Deadline  # noqa: E402
 
 N = int(os.environ.get("BENCH_SERVICES", 100_000))
@@ -63,7 +64,7 @@ def main():
     call_command("seed_services", services=N, prefix=PREFIX, stdout=open(os.devnull, "w"))  # noqa: SIM115
     seed_s = time.monotonic() - t
     billable = Customer.objects.filter(code__startswith=PREFIX).count()
-    all_billable = services._billable_customers(PERIOD).count()
+    all_billable = invoicing._billable_customers(PERIOD).count()
 
     operator = User.objects.filter(groups__name=Role.IT_OPERATOR, department__code="it").first()
     second = User.objects.create_user("bench_verifier", department=operator.department)

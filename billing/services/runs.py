@@ -1,0 +1,185 @@
+"""Bill and settlement runs (B4.2, B4.3): schedule, the four-eyes check, verify, publish, roll back, announce."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.access import has_role_in
+from accounts.models import Department, User
+from accounts.roles import Role
+from core.errors import Invalid
+from sla import services as sla
+from sla.publish import publish_after_commit
+from sla.validators import add_months, month_in_range
+from sla.workflow import TransitionForbidden, apply_transition
+
+from ..models import Adjustment, BillRun, Invoice
+from .lines import month_bounds
+
+# B4.2 / B4.3: the whole run must finish before 00:00 (Asia/Shanghai) on this day of the next month.
+ANNOUNCE_DAY: dict[str, int] = {BillRun.Kind.BILLING: 2, BillRun.Kind.SETTLEMENT: 10}
+ANNOUNCEMENT_KIND = "bill-run-announcement"
+
+# The data check of 出账检查报告: every item must be ticked by the checker.
+CHECKLIST = [
+    ("usage_complete", gettext_noop("Usage records for the whole month are loaded")),
+    ("services_reconciled", gettext_noop("Active services reconcile with provisioning orders")),
+    ("tariffs_current", gettext_noop("Tariffs and discounts in force for the month")),
+    ("adjustments_reviewed", gettext_noop("Pending adjustments reviewed")),
+]
+
+
+def _announcement_due(run: BillRun) -> datetime:
+    first, last = month_bounds(run.period)
+    day = (last + timedelta(days=1)).replace(day=ANNOUNCE_DAY[run.kind])
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+#: B4.2/B4.3: a run is for the coming month or one of the last twelve (a late re-run), never further.
+RUN_MONTHS_BACK = 12
+RUN_MONTHS_AHEAD = 1
+
+
+def bill_run_months(*, today: date | None = None) -> tuple[date, date]:
+    """The first and the last month a bill or settlement run may be scheduled for (first days)."""
+    this_month = (today or timezone.localdate()).replace(day=1)
+    return add_months(this_month, -RUN_MONTHS_BACK), add_months(this_month, RUN_MONTHS_AHEAD)
+
+
+def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by: User | None = None) -> BillRun:
+    """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th).
+
+    ``by`` is None when the system schedules it; a person must be IT Management staff. The period
+    must lie within ``bill_run_months`` (nothing is created, nobody is told, otherwise).
+    """
+    if by is not None:
+        _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
+    if kind not in BillRun.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    earliest, latest = bill_run_months()
+    month_in_range(period.replace(day=1), earliest=earliest, latest=latest, field="period")
+    with transaction.atomic():
+        run, created = BillRun.objects.get_or_create(kind=kind, period=period.replace(day=1))
+        if created:
+            sla.deadline_start(
+                subject=run,
+                kind=ANNOUNCEMENT_KIND,
+                title=str(run),
+                due_at=_announcement_due(run),
+                assessed_department=Department.objects.filter(code="it").first(),
+            )
+            sla.audit_record(subject=run, actor=by, transition="schedule", to_state=run.state)
+    return run
+
+
+def _it_staff(*roles):
+    return User.objects.filter(is_active=True, department__code="it", groups__name__in=[str(r) for r in roles])
+
+
+def _require_it_role(by: User, *roles):
+    """IT Management staff holding one of ``roles`` (accounts.access decides, as everywhere)."""
+    it = Department.objects.filter(code="it").first()
+    if by is None or it is None or not has_role_in(by, roles, it):
+        raise TransitionForbidden(_("Only IT Management staff with the right role may do this."))
+
+
+def bill_run_start_check(*, run: BillRun, by: User) -> BillRun:
+    _require_it_role(by, Role.IT_OPERATOR)
+    return apply_transition(run, "start_check", by=by, actor=by)
+
+
+def bill_run_sign_check(*, run: BillRun, by: User, checklist: dict[str, bool], comment: str = "") -> BillRun:
+    """The checker ticks every item of the check report and signs it (B4.2)."""
+    _require_it_role(by, Role.IT_OPERATOR)
+    missing = [_(label) for code, label in CHECKLIST if not checklist.get(code)]
+    if missing:
+        message = _("Every check must be ticked before signing: %s") % "; ".join(missing)
+        raise Invalid(message, code="checklist_incomplete", fields={"checklist": [message]})
+    items = [{"code": code, "label": label, "ok": True} for code, label in CHECKLIST]
+    return apply_transition(run, "sign_check", by=by, comment=comment, actor=by, checklist=items, at=timezone.now())
+
+
+def bill_run_finish_preprocessing(*, run: BillRun, by: User) -> BillRun:
+    _require_it_role(by, Role.IT_OPERATOR)
+    return apply_transition(run, "finish_preprocessing", by=by)
+
+
+def bill_run_verify(*, run: BillRun, by: User) -> BillRun:
+    """Four eyes (B4.2): a second IT operator, never the run's operator, verifies; invoicing then starts."""
+    _require_it_role(by, Role.IT_OPERATOR)
+    with transaction.atomic():
+        locked = BillRun.objects.select_for_update().get(pk=run.pk)
+        if locked.operator_id == by.pk:
+            raise TransitionForbidden(
+                _("The operator of a run cannot verify it; another person must (four-eyes rule).")
+            )
+        run = apply_transition(locked, "verify", by=by, actor=by)
+        from ..tasks import generate_invoices
+
+        # A lost publish leaves the run in invoicing: billing.tasks.resume_invoicing takes it up.
+        publish_after_commit(generate_invoices, run.pk)
+    return run
+
+
+def bill_run_publish(*, run: BillRun, by: User) -> BillRun:
+    _require_it_role(by, Role.SUPERVISOR)
+    with transaction.atomic():
+        run = apply_transition(run, "publish", by=by, actor=by, at=timezone.now())
+        run.invoices.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.PUBLISHED)
+        run.statements.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.PUBLISHED)
+    return run
+
+
+def bill_run_challenge(*, run: BillRun, by: User, comment: str) -> BillRun:
+    """The supervisor doubts the result: the data must be checked again (B4.2)."""
+    _require_it_role(by, Role.SUPERVISOR)
+    return apply_transition(run, "challenge", by=by, actor=by, comment=comment)
+
+
+def bill_run_roll_back(*, run: BillRun, by: User, comment: str = "") -> BillRun:
+    """Void the run's invoices and start again from the schedule (B4.2). Published runs never roll back."""
+    _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
+    with transaction.atomic():
+        run = apply_transition(run, "roll_back", by=by, comment=comment)
+        voided = run.invoices.filter(state=Invoice.State.DRAFT)
+        Adjustment.objects.filter(applied_to__in=voided).update(applied_to=None)
+        voided.update(state=Invoice.State.VOID)
+        run.statements.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.VOID)
+    return run
+
+
+def bill_run_report_anomaly(*, run: BillRun, by: User, text: str) -> None:
+    """Anything that may affect the run is reported at once to the supervisors and the manager (B4.2).
+
+    Reported by IT Management staff (the run's team); auditors and viewers change nothing.
+    """
+    _require_it_role(by, *(role for role in Role if role not in (Role.AUDITOR, Role.VIEWER)))
+    sla.notify(
+        users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER),
+        subject=_("Anomaly in %(run)s") % {"run": run},
+        body=text,
+        channels=["inapp", "sms", "email"],
+    )
+    sla.audit_record(
+        subject=run, actor=by, transition="anomaly", from_state=run.state, to_state=run.state, comment=text
+    )
+
+
+def bill_run_announce(*, run: BillRun) -> None:
+    """B4.2/B4.3: at 00:00 on the 2nd (10th) the outcome is announced, finished or not:
+    SMS to the department manager and supervisors, email to the whole IT Management team."""
+    finished = run.state == BillRun.State.PUBLISHED
+    subject = (_("%(run)s finished and published") if finished else _("%(run)s NOT finished by the deadline")) % {
+        "run": run
+    }
+    body = _("State: %(state)s. Invoices: %(n)s.") % {
+        "state": run.get_state_display(),
+        "n": run.invoices.exclude(state=Invoice.State.VOID).count(),
+    }
+    sla.notify(users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER), subject=subject, body=body, channels=["sms"])
+    team = User.objects.filter(is_active=True, department__code="it")
+    sla.notify(users=team, subject=subject, body=body, channels=["inapp", "email"])
