@@ -12,20 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.access import has_role_in, reads_everything
-from accounts.roles import Role
 from sla.models import Level
 
-HANDLER_ROLES = (
-    Role.BACK_MEMBER,
-    Role.BACK_ADMIN,
-    Role.SUPERVISOR,
-    Role.DEPT_MANAGER,
-    Role.LEADER,
-    Role.IT_OPERATOR,
-)
-LEAD_ROLES = (Role.SUPERVISOR, Role.DEPT_MANAGER, Role.LEADER)
-WRITER_ROLES = tuple(r for r in Role if r not in (Role.AUDITOR, Role.VIEWER))
+from . import rules
+from .rules import HANDLER_ROLES, LEAD_ROLES, WRITER_ROLES  # noqa: F401 - the services import them from here
 
 
 class InternalSystem(models.Model):
@@ -64,19 +54,6 @@ SYSTEM_CATEGORIES = {FaultCategory.OS, FaultCategory.NETWORK, FaultCategory.APPL
 CIRCUIT_CATEGORIES = {FaultCategory.LINE, FaultCategory.EQUIPMENT, FaultCategory.POWER, FaultCategory.OTHER}
 
 
-def _is_handler(ticket, user) -> bool:
-    return has_role_in(user, HANDLER_ROLES, ticket.handling_department)
-
-
-def _may_verify(ticket, user) -> bool:
-    """Closing after verification / reopening: the reporter, the Center, or the handling department's leads."""
-    if not user.is_authenticated:
-        return False
-    if ticket.reporter_id == user.pk:
-        return True
-    if reads_everything(user) and has_role_in(user, (Role.DISPATCHER,), None):
-        return True
-    return has_role_in(user, LEAD_ROLES, ticket.handling_department)
 
 
 class FaultTicket(ConcurrentTransitionMixin, models.Model):
@@ -197,13 +174,13 @@ class FaultTicket(ConcurrentTransitionMixin, models.Model):
         return self.state in self.OPEN_STATES
 
     # --- F2.2 life cycle --------------------------------------------------------------
-    @transition(field=state, source=State.REPORTED, target=State.ACKNOWLEDGED, permission=_is_handler)
+    @transition(field=state, source=State.REPORTED, target=State.ACKNOWLEDGED, permission=rules.is_handler)
     def acknowledge(self, *, handler, at):
         self.acknowledged_at = at
         self.handler = handler
 
     @transition(
-        field=state, source=[State.REPORTED, State.ACKNOWLEDGED], target=State.IN_PROGRESS, permission=_is_handler
+        field=state, source=[State.REPORTED, State.ACKNOWLEDGED], target=State.IN_PROGRESS, permission=rules.is_handler
     )
     def start_work(self, *, handler, at, workaround=""):
         self.handler = self.handler or handler
@@ -212,16 +189,18 @@ class FaultTicket(ConcurrentTransitionMixin, models.Model):
             self.workaround = workaround
             self.workaround_at = at
 
-    @transition(field=state, source=OPEN_STATES, target=State.RESOLVED, permission=_is_handler)
+    @transition(field=state, source=OPEN_STATES, target=State.RESOLVED, permission=rules.is_handler)
     def resolve(self, *, at, resolution=""):
         self.resolution = resolution or self.resolution
         self.resolved_at = at
 
-    @transition(field=state, source=State.RESOLVED, target=State.CLOSED, permission=_may_verify)
+    @transition(field=state, source=State.RESOLVED, target=State.CLOSED, permission=rules.may_verify)
     def close(self, *, at):
         self.closed_at = at
 
-    @transition(field=state, source=[State.RESOLVED, State.CLOSED], target=State.IN_PROGRESS, permission=_may_verify)
+    @transition(
+        field=state, source=[State.RESOLVED, State.CLOSED], target=State.IN_PROGRESS, permission=rules.may_verify
+    )
     def reopen(self, *, at):
         self.resolved_at = None
         self.closed_at = None
@@ -256,10 +235,6 @@ class FaultNotice(models.Model):
         return f"{self.get_kind_display()}: {self.subject}"
 
 
-def _may_manage_problem(problem, user) -> bool:
-    return has_role_in(user, HANDLER_ROLES, problem.department)
-
-
 class Problem(ConcurrentTransitionMixin, models.Model):
     """A system problem (系统问题, F2.5): a fault needing an upgrade to remove for good."""
 
@@ -288,12 +263,12 @@ class Problem(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.title
 
-    @transition(field=state, source=State.OPEN, target=State.IN_PROGRESS, permission=_may_manage_problem)
+    @transition(field=state, source=State.OPEN, target=State.IN_PROGRESS, permission=rules.may_manage_problem)
     def start(self, *, plan=""):
         self.plan = plan or self.plan
 
     @transition(
-        field=state, source=[State.OPEN, State.IN_PROGRESS], target=State.CLOSED, permission=_may_manage_problem
+        field=state, source=[State.OPEN, State.IN_PROGRESS], target=State.CLOSED, permission=rules.may_manage_problem
     )
     def close(self, *, at, conclusion=""):
         self.conclusion = conclusion or self.conclusion
@@ -348,27 +323,6 @@ class Publicity(models.TextChoices):
     MAY_DRAW = "may_draw", _("May draw attention")
     RECURRING = "recurring", _("Recurring, drawing media attention")
     NATIONAL = "national", _("National media exposure")
-
-
-def _is_custsvc(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.department_id
-        and user.department.code == "custsvc"
-        and has_role_in(user, [r for r in Role if r not in (Role.AUDITOR, Role.VIEWER)], None)
-    )
-
-
-def _may_report_event(event, user) -> bool:
-    return has_role_in(user, WRITER_ROLES, None)
-
-
-def _may_publish_event(event, user) -> bool:
-    return _is_custsvc(user) or has_role_in(user, (Role.DISPATCHER,), None)
-
-
-def _may_rectify(event, user) -> bool:
-    return _may_publish_event(event, user) or has_role_in(user, WRITER_ROLES, event.business_department)
 
 
 class QualityEvent(ConcurrentTransitionMixin, models.Model):
@@ -438,29 +392,25 @@ class QualityEvent(ConcurrentTransitionMixin, models.Model):
     def problem_kind_is_network_or_support(self) -> bool:
         return self.category in NETWORK_OR_SUPPORT
 
-    @transition(field=state, source=State.DETECTED, target=State.REPORTED, permission=_may_report_event)
+    @transition(field=state, source=State.DETECTED, target=State.REPORTED, permission=rules.may_report_event)
     def report(self, *, at):
         self.reported_at = at
 
-    @transition(field=state, source=State.REPORTED, target=State.PUBLISHED, permission=_may_publish_event)
+    @transition(field=state, source=State.REPORTED, target=State.PUBLISHED, permission=rules.may_publish_event)
     def publish(self, *, at):
         self.published_at = at
 
-    @transition(field=state, source=State.PUBLISHED, target=State.RECTIFYING, permission=_may_rectify)
+    @transition(field=state, source=State.PUBLISHED, target=State.RECTIFYING, permission=rules.may_rectify)
     def start_rectification(self, *, plan):
         self.rectification_plan = plan
 
-    @transition(field=state, source=State.RECTIFYING, target=State.CLOSED, permission=_may_publish_event)
+    @transition(field=state, source=State.RECTIFYING, target=State.CLOSED, permission=rules.may_publish_event)
     def close(self, *, at, result=""):
         self.rectification_result = result or self.rectification_result
         self.closed_at = at
 
 
 # --- F2.9 complaints --------------------------------------------------------------
-
-
-def _may_answer(complaint, user) -> bool:
-    return _is_custsvc(user) or has_role_in(user, HANDLER_ROLES + (Role.DISPATCHER,), complaint.department)
 
 
 class Complaint(ConcurrentTransitionMixin, models.Model):
@@ -513,12 +463,12 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.customer_name}: {self.content[:30]}"
 
-    @transition(field=state, source=State.RECEIVED, target=State.ANSWERED, permission=_may_answer)
+    @transition(field=state, source=State.RECEIVED, target=State.ANSWERED, permission=rules.may_answer)
     def answer_complaint(self, *, at, answer):
         self.answer = answer
         self.answered_at = at
 
-    @transition(field=state, source=State.ANSWERED, target=State.CLOSED, permission=_may_answer)
+    @transition(field=state, source=State.ANSWERED, target=State.CLOSED, permission=rules.may_answer)
     def record_satisfaction(self, *, at, satisfied: bool):
         self.satisfaction = self.Satisfaction.SATISFIED if satisfied else self.Satisfaction.UNSATISFIED
         self.closed_at = at
@@ -527,13 +477,13 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.RECEIVED, State.ANSWERED, State.CLOSED],
         target=State.APPEALED,
-        permission=_may_answer,
+        permission=rules.may_answer,
     )
     def appeal(self, *, at, reference):
         self.appeal_reference = reference
         self.appealed_at = at
 
-    @transition(field=state, source=State.APPEALED, target=State.CLOSED, permission=_may_answer)
+    @transition(field=state, source=State.APPEALED, target=State.CLOSED, permission=rules.may_answer)
     def close_appeal(self, *, at, outcome):
         self.appeal_outcome = outcome
         self.closed_at = self.closed_at or at

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from accounts.access import AuthenticatedRequest, is_read_only
 from accounts.models import Department
 from billing.models import Service
+from core.actions import available_actions
 from core.views import NOT_RUN, form_action, run_action
 from sla.selectors import audit_trail_of
 from sla.validators import sane_date
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import FaultCategory, InternalSystem
 
 NAV_LABEL = gettext_lazy("Faults")  # the nav link in templates/base.html (translated in faults/locale)
@@ -101,6 +102,7 @@ def detail(request: AuthenticatedRequest, pk) -> HttpResponse:
         raise Http404
     deadlines = selectors.ticket_timeline(ticket)
     timeline = [{"deadline": d, "rungs": selectors.ladder_of(d)} for d in deadlines]
+    may = available_actions(ticket, request.user, rules.TICKET_BUTTONS)
     context = {
         "ticket": ticket,
         "escalated_to": selectors.role_label(selectors.escalated_to(ticket)),
@@ -111,7 +113,9 @@ def detail(request: AuthenticatedRequest, pk) -> HttpResponse:
         "helpers": ticket.helper_departments.all(),
         "draft": services.fault_draft_explanation(ticket=ticket) if ticket.resolved_at else "",
         "departments": Department.objects.exclude(pk=ticket.handling_department_id),
-        "can_act": not is_read_only(request.user),
+        # The buttons this person may press now (faults.rules): the template restates no rule.
+        "may": may,
+        "may_any": any(may.values()),
     }
     return render(request, "faults/detail.html", context)
 
@@ -138,7 +142,8 @@ ACTIONS = {
 @require_POST
 @login_required
 def act(request: AuthenticatedRequest, pk, action) -> HttpResponse:
-    """Run one action of the ticket page; wrong state → 409 page, wrong person → 403 (middleware)."""
+    """Run one action of the ticket page; a wrong state comes back here with the reason (core.views),
+    a wrong person → 403 (middleware)."""
     ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
     if action not in ACTIONS:
         raise Http404

@@ -25,22 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.access import has_role_in
-from accounts.roles import Role
 from sla.models import Level
+
+from . import rules
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"]
-
-
-def _is_dispatcher(instance, user) -> bool:
-    return has_role_in(user, [Role.DISPATCHER], None) and (user.is_superuser or _in_center(user))
-
-
-def _in_center(user) -> bool:
-    from accounts.access import is_center
-
-    return is_center(user)
 
 
 class BusinessType(models.Model):
@@ -100,16 +90,6 @@ class KeyArea(models.Model):
         return names
 
 
-def _dispatcher_or_assigned(requisition, user) -> bool:
-    """R1.7: the Center answers a requisition itself, or the department it was dispatched to answers."""
-    if _is_dispatcher(requisition, user):
-        return True
-    return bool(
-        requisition.assigned_department_id
-        and user.is_authenticated
-        and user.department_id == requisition.assigned_department_id
-        and has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)
-    )
 
 
 class Requisition(ConcurrentTransitionMixin, models.Model):
@@ -158,12 +138,15 @@ class Requisition(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"REQ-{self.pk} {self.customer}"
 
-    @transition(field=state, source=State.RAISED, target=State.DISPATCHED, permission=_is_dispatcher)
+    @transition(field=state, source=State.RAISED, target=State.DISPATCHED, permission=rules.is_dispatcher)
     def dispatch(self, *, department):
         self.assigned_department = department
 
     @transition(
-        field=state, source=[State.RAISED, State.DISPATCHED], target=State.CONFIRMED, permission=_dispatcher_or_assigned
+        field=state,
+        source=[State.RAISED, State.DISPATCHED],
+        target=State.CONFIRMED,
+        permission=rules.dispatcher_or_assigned,
     )
     def confirm(self, *, answer="", on_site=False):
         self.answer, self.on_site = answer, on_site
@@ -172,19 +155,10 @@ class Requisition(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.RAISED, State.DISPATCHED],
         target=State.NO_RESOURCES,
-        permission=_dispatcher_or_assigned,
+        permission=rules.dispatcher_or_assigned,
     )
     def refuse(self, *, answer=""):
         self.answer = answer
-
-
-def _front_admin_of_order(order, user) -> bool:
-    return has_role_in(user, [Role.FRONT_ADMIN], order.front_department)
-
-
-def _leader_of_order(order, user) -> bool:
-    # R1.5: 政企客户部's director, other front departments' leader in charge (both hold "leader").
-    return has_role_in(user, [Role.LEADER], order.front_department)
 
 
 class Order(ConcurrentTransitionMixin, models.Model):
@@ -322,7 +296,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.RETURNED],
         target=State.SUBMITTED,
-        permission=_front_admin_of_order,
+        permission=rules.is_front_admin_of_order,
     )
     def submit(self):
         pass
@@ -331,12 +305,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.RETURNED],
         target=State.AWAITING_SIGNOFF,
-        permission=_front_admin_of_order,
+        permission=rules.is_front_admin_of_order,
     )
     def submit_for_signoff(self):
         pass
 
-    @transition(field=state, source=State.AWAITING_SIGNOFF, target=State.SUBMITTED, permission=_leader_of_order)
+    @transition(field=state, source=State.AWAITING_SIGNOFF, target=State.SUBMITTED, permission=rules.is_leader_of_order)
     def sign(self, *, actor, at):
         self.signed_by, self.signed_at = actor, at
 
@@ -344,7 +318,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.SUBMITTED, State.AWAITING_SIGNOFF],
         target=State.ACCEPTED,
-        permission=_is_dispatcher,
+        permission=rules.is_dispatcher,
     )
     def accept(self, *, at):
         self.accepted_at = at
@@ -353,12 +327,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.SUBMITTED, State.AWAITING_SIGNOFF, State.ACCEPTED],
         target=State.RETURNED,
-        permission=_is_dispatcher,
+        permission=rules.is_dispatcher,
     )
     def return_for_clarification(self, *, reason):
         self.clarification = reason
 
-    @transition(field=state, source=State.ACCEPTED, target=State.IN_PROGRESS, permission=_is_dispatcher)
+    @transition(field=state, source=State.ACCEPTED, target=State.IN_PROGRESS, permission=rules.is_dispatcher)
     def dispatch(self):
         pass
 
@@ -366,7 +340,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def complete(self, *, at):
         self.completed_at = at
 
-    @transition(field=state, source=State.COMPLETED, target=State.CONFIRMED, permission=_front_admin_of_order)
+    @transition(field=state, source=State.COMPLETED, target=State.CONFIRMED, permission=rules.is_front_admin_of_order)
     def confirm(self, *, at):
         self.confirmed_at = at
 
@@ -375,7 +349,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
         self.confirmed_at = at
 
     @transition(
-        field=state, source=[State.CONFIRMED, State.AUTO_CONFIRMED], target=State.ARCHIVED, permission=_is_dispatcher
+        field=state,
+        source=[State.CONFIRMED, State.AUTO_CONFIRMED],
+        target=State.ARCHIVED,
+        permission=rules.is_dispatcher,
     )
     def archive(self):
         pass
@@ -384,7 +361,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.RETURNED, State.SUBMITTED, State.AWAITING_SIGNOFF],
         target=State.CANCELLED,
-        permission=_front_admin_of_order,
+        permission=rules.is_front_admin_of_order,
     )
     def cancel(self):
         pass
@@ -421,10 +398,6 @@ class Attachment(models.Model):
     def clean(self):
         if self.file and self.file.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError({"file": _("The file is larger than 10 MB.")})
-
-
-def _member_of_step(step, user) -> bool:
-    return has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], step.department)
 
 
 class WorkStep(ConcurrentTransitionMixin, models.Model):
@@ -481,11 +454,11 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.order} / {self.position}. {self.title}"
 
-    @transition(field=state, source=State.PENDING, target=State.DISPATCHED, permission=_is_dispatcher)
+    @transition(field=state, source=State.PENDING, target=State.DISPATCHED, permission=rules.is_dispatcher)
     def dispatch(self, *, at, due_at):
         self.dispatched_at, self.due_at = at, due_at
 
-    @transition(field=state, source=State.DISPATCHED, target=State.ACCEPTED, permission=_member_of_step)
+    @transition(field=state, source=State.DISPATCHED, target=State.ACCEPTED, permission=rules.is_member_of_step)
     def accept(self, *, actor, at):
         self.accepted_by, self.accepted_at = actor, at
 
@@ -497,7 +470,9 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
     def resume(self):
         pass
 
-    @transition(field=state, source=[State.ACCEPTED, State.PAUSED], target=State.DONE, permission=_member_of_step)
+    @transition(
+        field=state, source=[State.ACCEPTED, State.PAUSED], target=State.DONE, permission=rules.is_member_of_step
+    )
     def finish(self, *, at):
         self.finished_at = at
 
@@ -505,7 +480,7 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.ACCEPTED, State.PAUSED, State.DONE],
         target=State.RETURNED,
-        permission=_member_of_step,
+        permission=rules.is_member_of_step,
     )
     def return_(self, *, at, finished_at, unfinished, obstruction, overtime, overtime_reason, note):
         self.returned_at, self.finished_at = at, finished_at
@@ -552,15 +527,15 @@ class SpecialOrder(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"SO-{self.pk} {self.step}"
 
-    @transition(field=state, source=State.REQUESTED, target=State.APPROVED, permission=_is_dispatcher)
+    @transition(field=state, source=State.REQUESTED, target=State.APPROVED, permission=rules.is_dispatcher)
     def approve(self, *, at):
         self.decided_at = at
 
-    @transition(field=state, source=State.REQUESTED, target=State.REJECTED, permission=_is_dispatcher)
+    @transition(field=state, source=State.REQUESTED, target=State.REJECTED, permission=rules.is_dispatcher)
     def reject(self, *, at):
         self.decided_at = at
 
-    @transition(field=state, source=State.APPROVED, target=State.CLOSED, permission=_is_dispatcher)
+    @transition(field=state, source=State.APPROVED, target=State.CLOSED, permission=rules.is_dispatcher)
     def close(self, *, at):
         self.closed_at = at
 
@@ -584,16 +559,6 @@ class PhoneDispatch(models.Model):
 
     def __str__(self):
         return f"{self.phoned_at:%Y-%m-%d %H:%M} {self.caller}"
-
-
-def _member_of_target(contact, user) -> bool:
-    return user.is_authenticated and user.department_id == contact.to_department_id and not _read_only(user)
-
-
-def _read_only(user) -> bool:
-    from accounts.access import is_read_only
-
-    return is_read_only(user)
 
 
 class ContactOrder(ConcurrentTransitionMixin, models.Model):
@@ -631,7 +596,7 @@ class ContactOrder(ConcurrentTransitionMixin, models.Model):
         end = self.answered_at or timezone.now()
         return end > self.feedback_due_at
 
-    @transition(field=state, source=State.OPEN, target=State.ANSWERED, permission=_member_of_target)
+    @transition(field=state, source=State.OPEN, target=State.ANSWERED, permission=rules.is_member_of_target)
     def answer(self, *, reply, at):
         self.reply, self.answered_at = reply, at
 
@@ -767,7 +732,7 @@ class BuildDecision(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.RAISED,
         target=State.ESTIMATED,
-        permission=lambda d, u: u.is_authenticated and getattr(u.department, "code", "") == "netbuild",
+        permission=rules.may_estimate_build,
     )
     def estimate(self, *, cost):
         self.cost_estimate = cost
@@ -776,7 +741,7 @@ class BuildDecision(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.ESTIMATED,
         target=State.APPROVED,
-        permission=lambda d, u: has_role_in(u, [Role.LEADER], None) and getattr(u.department, "code", "") == "market",
+        permission=rules.may_decide_build,
     )
     def approve(self, *, actor):
         self.decided_by = actor
@@ -785,7 +750,7 @@ class BuildDecision(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.ESTIMATED,
         target=State.REJECTED,
-        permission=lambda d, u: has_role_in(u, [Role.LEADER], None) and getattr(u.department, "code", "") == "market",
+        permission=rules.may_decide_build,
     )
     def reject(self, *, actor):
         self.decided_by = actor

@@ -10,13 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
 from accounts.models import Department, User
 from accounts.roles import Role
 from sla import services as sla
 from sla.workflow import TransitionConflict
 
-from ..models import LEAD_ROLES, FaultNotice, FaultTicket
+from .. import rules
+from ..models import FaultNotice, FaultTicket
 from ._common import RECOVERY, _meet, _members, _require_writer
 
 
@@ -82,12 +82,7 @@ def fault_send_recovery_notice(*, ticket: FaultTicket, by: User, body: str = "")
         )
         if ticket.state not in (FaultTicket.State.RESOLVED, FaultTicket.State.CLOSED):
             raise TransitionConflict(_("Only a resolved fault has a recovery to announce."))
-        if not (
-            has_role_in(
-                by, (*LEAD_ROLES, Role.BACK_ADMIN, Role.BACK_MEMBER, Role.IT_OPERATOR), ticket.handling_department
-            )
-            or has_role_in(by, (Role.DISPATCHER,), None)
-        ):
+        if not rules.may_send_recovery_notice(ticket, by):
             raise PermissionDenied
         if ticket.notices.filter(resolved_marker(ticket), kind=FaultNotice.Kind.RECOVERY).exists():
             raise TransitionConflict(_("The recovery notice has been sent already."))
@@ -148,12 +143,9 @@ def fault_draft_explanation(*, ticket: FaultTicket) -> str:
 
 def fault_publish_explanation(*, ticket: FaultTicket, by: User, body: str = "") -> FaultNotice:
     """F2.4: publish the fault explanation notice (故障说明通告) to the business departments."""
-    if not (
-        has_role_in(by, LEAD_ROLES + (Role.BACK_ADMIN,), ticket.handling_department)
-        or has_role_in(by, (Role.DISPATCHER,), None)
-    ):
+    if not rules.may_publish_explanation(ticket, by):
         raise PermissionDenied
-    if ticket.state not in (FaultTicket.State.RESOLVED, FaultTicket.State.CLOSED):
+    if not rules.is_resolved(ticket):
         raise TransitionConflict(_("Publish the explanation once the fault is resolved."))
     body = body.strip() or fault_draft_explanation(ticket=ticket)
     now = timezone.now()

@@ -11,12 +11,13 @@ from accounts.roles import Role
 from sla import services as sla
 from sla.workflow import TransitionConflict
 
+from .. import rules
 from ..models import LEAD_ROLES, FaultTicket, Problem
 from ._common import _transition
 
 
 def problem_create_from_ticket(*, ticket: FaultTicket, by: User, title: str = "", description: str = "") -> Problem:
-    if not has_role_in(by, (Role.BACK_ADMIN, *LEAD_ROLES, Role.IT_OPERATOR), ticket.handling_department):
+    if not rules.may_create_problem(ticket, by):
         raise PermissionDenied
     with transaction.atomic():
         problem = Problem.objects.create(

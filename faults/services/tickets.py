@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
 from accounts.models import Department, User
 from accounts.roles import Role
 from sla import services as sla
@@ -18,7 +17,8 @@ from sla.models import Level
 from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict
 
-from ..models import CIRCUIT_CATEGORIES, LEAD_ROLES, SYSTEM_CATEGORIES, FaultNotice, FaultTicket
+from .. import rules
+from ..models import CIRCUIT_CATEGORIES, SYSTEM_CATEGORIES, FaultNotice, FaultTicket
 from ._common import BROADCAST, RECOVERY, REPAIR, _cancel, _meet, _members, _require_writer, _setting, _transition
 
 
@@ -154,9 +154,7 @@ def fault_record_workaround(*, ticket: FaultTicket, by: User, workaround: str) -
     if ticket.state == FaultTicket.State.IN_PROGRESS:
         with transaction.atomic():
             locked = FaultTicket.objects.select_for_update().get(pk=ticket.pk)
-            if not has_role_in(
-                by, (Role.BACK_MEMBER, Role.BACK_ADMIN, *LEAD_ROLES, Role.IT_OPERATOR), locked.handling_department
-            ):
+            if not rules.may_record_workaround(locked, by):
                 raise PermissionDenied
             FaultTicket.objects.filter(pk=locked.pk).update(workaround=workaround, workaround_at=timezone.now())
             sla.audit_record(subject=locked, actor=by, transition="workaround", comment=workaround)
@@ -248,7 +246,7 @@ def fault_reopen(*, ticket: FaultTicket, by: User, comment: str = "") -> FaultTi
 
 def fault_add_helpers(*, ticket: FaultTicket, by: User, departments=(), vendors: str = "") -> FaultTicket:
     """F2.3: the supervisor (or a higher lead) pulls in other departments or vendors."""
-    if not has_role_in(by, LEAD_ROLES, ticket.handling_department):
+    if not rules.may_add_helpers(ticket, by):
         raise PermissionDenied
     departments = [d for d in departments if d.pk != ticket.handling_department_id]
     if not departments and not vendors.strip():

@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
 from accounts.models import Department, User
-from accounts.roles import Role
 from sla import services as sla
 from sla.workflow import TransitionForbidden
 
+from .. import rules
 from ..models import ExpansionRequest, Order
 from ._common import _apply, _in_department
 
@@ -17,7 +16,7 @@ from ._common import _apply, _in_department
 @transaction.atomic
 def expansion_request_raise(*, order: Order, by: User, reason: str) -> ExpansionRequest:
     """R1.15: 网络监控中心 cannot allocate → expansion request to 网络管理部."""
-    if getattr(by.department, "code", "") != "nmc" or not has_role_in(by, [Role.BACK_ADMIN, Role.BACK_MEMBER], None):
+    if not rules.may_raise_expansion(order, by):
         raise TransitionForbidden(_("Only 网络监控中心 raises expansion requests."))
     if not order.business_type.is_expansion:
         raise ValidationError({"order": _("This is not a capacity-expansion order.")})

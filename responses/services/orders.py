@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in, is_center_dispatcher
+from accounts.access import has_role_in
 from accounts.models import Department, User
 from accounts.roles import Role
 from billing import services as billing
@@ -21,6 +21,7 @@ from sla.selectors import deadlines_of
 from sla.validators import YEAR, check_ahead
 from sla.workflow import TransitionConflict, TransitionForbidden
 
+from .. import rules
 from ..models import MAX_ATTACHMENT_BYTES, Attachment, BusinessType, EquipmentNeed, KeyArea, Order, WorkStep
 from ._common import (
     CONFIRMATION,
@@ -152,11 +153,7 @@ def order_update(*, order: Order, by: User, data: dict) -> Order:
 
 def attachment_add(*, order: Order, by: User, file, kind: str = Attachment.Kind.GENERAL) -> Attachment:
     """Attach a file (size and type limited) to an order (R1.1, R1.20)."""
-    allowed = has_role_in(by, [Role.FRONT_ADMIN], order.front_department) or (
-        has_role_in(by, [Role.BACK_MEMBER, Role.BACK_ADMIN], by.department)
-        and order.steps.filter(department=by.department).exists()
-    )
-    if not allowed:
+    if not rules.may_attach(order, by):
         raise TransitionForbidden(_("You may not attach files to this order."))
     if file.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
@@ -253,7 +250,7 @@ def order_cancel(*, order: Order, by: User, at: datetime | None = None) -> Order
 @transaction.atomic
 def order_add_notes(*, order: Order, by: User, notes: str) -> Order:
     """Center mediation notes."""
-    if not is_center_dispatcher(by):
+    if not rules.may_add_notes(order, by):
         raise TransitionForbidden(_("Only the Center may add mediation notes."))
     order = Order.objects.select_for_update().get(pk=order.pk)
     order.mediation_notes = (order.mediation_notes + "\n" + notes).strip()
@@ -267,10 +264,10 @@ def order_mark_no_resources(*, order: Order, by: User, at: datetime | None = Non
     """R1.7: an important order without a prior requisition that finds no resources goes on the
     "no resources, new build" limit, and the front department is responsible."""
     at = _now(at)
-    if not is_center_dispatcher(by):
+    if not rules.may_mark_no_resources(order, by):
         raise TransitionForbidden(_("Only the Center may do this."))
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.state not in Order.OPEN_STATES or order.no_resources:
+    if not rules.can_mark_no_resources(order):
         raise TransitionConflict(_("This cannot be done now."))
     order.no_resources = True
     if order.requisition_id is None and order.is_important:

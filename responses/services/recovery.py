@@ -5,13 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in, is_center_dispatcher
+from accounts.access import is_center_dispatcher
 from accounts.models import User
-from accounts.roles import Role
 from sla import services as sla
 from sla.validators import YEAR, check_happened
 from sla.workflow import TransitionConflict, TransitionForbidden
 
+from .. import rules
 from ..models import Order, RecoveryEntry
 from ..selectors import month_bounds
 from ._common import _now
@@ -35,10 +35,7 @@ def recovery_record(*, order: Order, by: User, **fields) -> RecoveryEntry:
     """R1.16: recovered equipment of a decommission goes into the recovery ledger."""
     if not order.business_type.is_decommission:
         raise ValidationError({"order": _("This is not a decommission order.")})
-    if not (
-        has_role_in(by, [Role.BACK_MEMBER, Role.BACK_ADMIN], by.department)
-        and order.steps.filter(department=by.department).exists()
-    ):
+    if not rules.may_record_recovery(order, by):
         raise TransitionForbidden(_("You may not do this."))
     current = Order.objects.select_for_update().get(pk=order.pk)  # the state as it is now, not as passed in
     if current.state not in RECOVERY_ORDER_STATES:

@@ -6,29 +6,28 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
 from accounts.models import User
-from accounts.roles import Role
 from sla import services as sla
 from sla.models import Deadline
 from sla.workflow import TransitionConflict, TransitionForbidden
 
+from .. import rules
 from ..models import SpecialOrder, WorkStep
 from ._common import STEP_RESOURCE, _apply, _now, _open_deadline
 
 
 @transaction.atomic
 def special_order_request(*, step: WorkStep, by: User, reason: str) -> SpecialOrder:
-    if not has_role_in(by, [Role.BACK_MEMBER, Role.BACK_ADMIN], step.department):
+    if not rules.may_request_special_order(step, by):
         raise TransitionForbidden(_("Only the department doing the work may request a special order."))
-    if step.state not in (WorkStep.State.ACCEPTED, WorkStep.State.DISPATCHED):
+    if not rules.can_request_special_order(step):
         raise TransitionConflict(_("This cannot be done now."))
     if not reason.strip():
         raise ValidationError({"reason": _("Describe the obstruction.")})
     # Issue 11: one open special order per step, checked under the step's row lock (and a partial
     # unique constraint in the database); the second of two at once waits here and is refused.
     step = WorkStep.objects.select_for_update().get(pk=step.pk)
-    if step.state not in (WorkStep.State.ACCEPTED, WorkStep.State.DISPATCHED):
+    if not rules.can_request_special_order(step):
         raise TransitionConflict(_("This cannot be done now."))
     if step.special_orders.filter(state__in=SpecialOrder.OPEN_STATES).exists():
         raise TransitionConflict(_("This step already has an open special order: wait for its decision or close it."))

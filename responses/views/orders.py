@@ -17,17 +17,17 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     AuthenticatedRequest,
     has_role_in,
-    is_center_dispatcher,
     is_read_only,
     reads_everything,
 )
 from accounts.models import Department
 from accounts.roles import Role
+from core.actions import available_actions
 from core.views import run_action
 from sla.models import AuditEntry
 from sla.selectors import deadlines_of, deadlines_of_each
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import (
     OrderForm,
 )
@@ -158,6 +158,13 @@ def order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     order = order_or_403(user, pk)
     steps = list(order.steps.all().prefetch_related("special_orders"))
+    for step in steps:  # each step's buttons (responses/_step_actions.html)
+        step.may = available_actions(step, user, rules.STEP_BUTTONS)  # type: ignore[attr-defined]
+    special_requested = [
+        s for step in steps for s in step.special_orders.all() if s.state == SpecialOrder.State.REQUESTED
+    ]
+    for special in special_requested:
+        special.may = available_actions(special, user, rules.SPECIAL_BUTTONS)  # type: ignore[attr-defined]
     deadlines = list(deadlines_of(order))
     step_deadlines = deadlines_of_each(steps)
     writable = not is_read_only(user)
@@ -168,16 +175,13 @@ def order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "step_deadlines": step_deadlines,
         "timeline": _timeline(order, steps),
         "now": timezone.now(),
+        # The buttons this person may press now (responses.rules): the template restates no rule.
+        "may": available_actions(order, user, rules.ORDER_BUTTONS),
         "is_front_admin": writable and has_role_in(user, [Role.FRONT_ADMIN], order.front_department),
-        "is_leader": writable and has_role_in(user, [Role.LEADER], order.front_department),
-        "is_dispatcher": is_center_dispatcher(user),
-        "my_dept_id": user.department_id if writable else None,
         "back_departments": Department.objects.filter(side=Department.Side.BACK),
         "attachment_kinds": Attachment.Kind.choices,
         "missing_evidence": [Attachment.Kind(k).label for k in selectors.handover_evidence_missing(order)],
-        "special_requested": [
-            s for step in steps for s in step.special_orders.all() if s.state == SpecialOrder.State.REQUESTED
-        ],
+        "special_requested": special_requested,
     }
     return render(request, "responses/order_detail.html", context)
 

@@ -17,10 +17,11 @@ from accounts.access import (
     reads_everything,
 )
 from accounts.roles import Role
+from core.actions import available_actions
 from core.views import run_action
 from sla.validators import sane_date
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import (
     WorkStep,
 )
@@ -34,6 +35,8 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     if not (reads_everything(user) or has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)):
         raise PermissionDenied
     page = Paginator(selectors.step_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    for step in page:  # each step's buttons (responses/_step_actions.html)
+        step.may = available_actions(step, user, rules.STEP_BUTTONS)
     return render(request, "responses/queue.html", {"page": page, "now": timezone.now()})
 
 

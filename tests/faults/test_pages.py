@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Department
 from faults import services
+from tests.pages import refused_inline
 
 from .factories import ServiceFactory
 from .test_tickets import sweep_at
@@ -56,7 +57,8 @@ def test_ticket_page_shows_the_ladder_and_the_notices_and_runs_actions(client, p
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.state == "acknowledged"
-    assert client.post(f"/faults/{ticket.pk}/acknowledge/").status_code == 409
+    # Acknowledged already (409): back on the ticket, the reason at the top of its actions.
+    assert refused_inline(client, f"/faults/{ticket.pk}/acknowledge/", back_to=f"/faults/{ticket.pk}/")
     client.force_login(people.public)
     assert client.post(f"/faults/{ticket.pk}/close/").status_code == 404  # not visible to them
 

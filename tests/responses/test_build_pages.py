@@ -6,6 +6,7 @@ from django.test import Client
 
 from responses import services
 from responses.models import BuildDecision
+from tests.pages import refused_inline
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +57,12 @@ def test_r1_18_wrong_person_403_and_wrong_state_409(people, org):
         == 403
     )
     sc = client_for(people["sc_leader"])
-    assert sc.post(f"/orders/builds/{decision.pk}/approve/").status_code == 409  # not estimated yet
+    # Not estimated yet: refused (409) with the reason, back on the list.
+    assert refused_inline(sc, f"/orders/builds/{decision.pk}/approve/", back_to="/orders/builds/")
     js = client_for(people["js_member"])
     assert js.post(f"/orders/builds/{decision.pk}/estimate/", {"cost": "1000"}).status_code == 302
-    assert js.post(f"/orders/builds/{decision.pk}/estimate/", {"cost": "2000"}).status_code == 409
+    assert refused_inline(js, f"/orders/builds/{decision.pk}/estimate/", {"cost": "2000"}, back_to="/orders/builds/")
+    assert str(BuildDecision.objects.get().cost_estimate) == "1000.00"
     assert client_for(people["zq_director"]).post(f"/orders/builds/{decision.pk}/approve/").status_code == 403
     assert sc.post(f"/orders/builds/{decision.pk}/reject/").status_code == 302
     assert BuildDecision.objects.get().state == "rejected"

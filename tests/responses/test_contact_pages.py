@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from responses import services
 from responses.models import ContactOrder
+from tests.pages import refused_inline
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,11 @@ def test_r1_13_only_the_receiving_department_answers_403_and_answered_twice_409(
     assert client_for(people["auditor"]).post("/orders/contacts/new/", {}).status_code == 403
     jk = client_for(people["jk_member"])
     assert jk.post(f"/orders/contacts/{contact.pk}/answer/", {"reply": "已核实"}).status_code == 302
-    assert jk.post(f"/orders/contacts/{contact.pk}/answer/", {"reply": "again"}).status_code == 409
+    # Answered already: refused (409) with the reason, back on the received box.
+    back = "/orders/contacts/?box=received"
+    assert refused_inline(jk, f"/orders/contacts/{contact.pk}/answer/", {"reply": "again"}, back_to=back)
+    contact.refresh_from_db()
+    assert contact.reply == "已核实"
 
 
 def test_r1_13_contact_list_uses_a_fixed_number_of_queries(people, org, django_assert_max_num_queries):

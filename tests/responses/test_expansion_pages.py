@@ -8,6 +8,7 @@ from django.test import Client
 
 from responses import services
 from responses.models import ExpansionRequest
+from tests.pages import refused_inline
 
 from .factories import make_order
 
@@ -60,7 +61,10 @@ def test_r1_15_wrong_person_403_and_planned_twice_409(people, cat, org):
     assert client_for(people["jk_member"]).post(f"/orders/expansions/{req.pk}/plan/", {"plan": "x"}).status_code == 403
     gl = client_for(people["gl_member"])
     assert gl.post(f"/orders/expansions/{req.pk}/plan/", {"plan": "扩容"}).status_code == 302
-    assert gl.post(f"/orders/expansions/{req.pk}/plan/", {"plan": "again"}).status_code == 409
+    # Planned already: the button is refused (409) on the list it was pressed on, with the reason.
+    assert refused_inline(gl, f"/orders/expansions/{req.pk}/plan/", {"plan": "again"}, back_to="/orders/expansions/")
+    req.refresh_from_db()
+    assert req.plan == "扩容"
 
 
 def test_r1_15_expansion_list_uses_a_fixed_number_of_queries(people, cat, org, django_assert_max_num_queries):

@@ -1,0 +1,156 @@
+"""Who may take each action on an order and its parts (issue 12 §2): one predicate per action.
+
+Each predicate is ``(record, user) -> bool`` and decides *who* may act (role, department, read-only).
+For a transition it is the ``permission=`` of the model's ``@transition`` (so ``apply_transition``
+checks it, with the transition's source states and conditions); for an action that is no transition
+(a note, an attachment, …) the service checks it and raises ``Forbidden``. The pages build their
+buttons from the same callables (``core.actions.available_actions`` with the tables at the end), so a
+page shows a button exactly when the service would take it.
+
+This module imports no model (the models import it): records are read through their attributes.
+"""
+
+from accounts.access import has_role_in, is_center, is_center_dispatcher, is_read_only
+from accounts.roles import Role
+from core.actions import Rule
+
+BACK_ROLES = (Role.BACK_MEMBER, Role.BACK_ADMIN)
+
+
+def _in_department(user, department_id) -> bool:
+    """In the department ``department_id`` (any, when None: as ``accounts.access.has_role_in`` reads it)."""
+    return department_id is None or user.department_id == department_id
+
+
+# --- the Center ------------------------------------------------------------------------------------
+
+
+def is_dispatcher(record, user) -> bool:
+    """A dispatcher of the Center (or a superuser holding the role): accepts, dispatches, decides (R1.3, R1.10)."""
+    return has_role_in(user, [Role.DISPATCHER], None) and (user.is_superuser or is_center(user))
+
+
+def may_add_notes(order, user) -> bool:
+    """R1.12: the Center writes the mediation notes."""
+    return is_center_dispatcher(user)
+
+
+def may_mark_no_resources(order, user) -> bool:
+    """R1.18: the Center marks an order that has no resources (a new build)."""
+    return is_center_dispatcher(user)
+
+
+def can_mark_no_resources(order) -> bool:
+    """…while it is open and not marked yet."""
+    return order.state in type(order).OPEN_STATES and not order.no_resources
+
+
+# --- the front office ----------------------------------------------------------------------------
+
+
+def is_front_admin_of_order(order, user) -> bool:
+    """R1.1/R1.6: the front department's admin submits, confirms and cancels its order."""
+    return has_role_in(user, [Role.FRONT_ADMIN], None) and _in_department(user, order.front_department_id)
+
+
+def is_leader_of_order(order, user) -> bool:
+    """R1.5: 政企客户部's director, other front departments' leader in charge (both hold "leader")."""
+    return has_role_in(user, [Role.LEADER], None) and _in_department(user, order.front_department_id)
+
+
+# --- the back office -----------------------------------------------------------------------------
+
+
+def works_on_order(order, user) -> bool:
+    """A back-office member or admin of a department that has a step of the order (read from the
+    prefetched ``order.steps`` where the page loaded them)."""
+    return has_role_in(user, BACK_ROLES, None) and any(
+        step.department_id == user.department_id for step in order.steps.all()
+    )
+
+
+def may_attach(order, user) -> bool:
+    """R1.1/R1.20: the front department's admin, or a back-office department working on the order."""
+    return is_front_admin_of_order(order, user) or works_on_order(order, user)
+
+
+def may_record_recovery(order, user) -> bool:
+    """R1.16: a back-office department working on a decommission order records what it recovered."""
+    return works_on_order(order, user)
+
+
+def may_raise_expansion(order, user) -> bool:
+    """R1.15: 网络监控中心 (a back-office member or admin of it) asks 网络管理部 for an expansion."""
+    return getattr(user.department, "code", "") == "nmc" and has_role_in(user, BACK_ROLES, None)
+
+
+def is_member_of_step(step, user) -> bool:
+    """R1.8: a back-office member or admin of the step's department accepts and returns it."""
+    return has_role_in(user, BACK_ROLES, None) and _in_department(user, step.department_id)
+
+
+def may_request_special_order(step, user) -> bool:
+    """R1.10: the department doing the work requests a special order."""
+    return is_member_of_step(step, user)
+
+
+def can_request_special_order(step) -> bool:
+    """…while the step is dispatched or accepted."""
+    return step.state in ("accepted", "dispatched")
+
+
+def dispatcher_or_assigned(requisition, user) -> bool:
+    """R1.7: the Center answers a requisition itself, or the department it was dispatched to answers
+    (a back-office member or admin of it)."""
+    if is_dispatcher(requisition, user):
+        return True
+    return bool(
+        requisition.assigned_department_id
+        and has_role_in(user, BACK_ROLES, None)
+        and user.department_id == requisition.assigned_department_id
+    )
+
+
+def is_member_of_target(contact, user) -> bool:
+    """R1.13: the receiving department answers a work contact order."""
+    return user.is_authenticated and user.department_id == contact.to_department_id and not is_read_only(user)
+
+
+def may_estimate_build(decision, user) -> bool:
+    """R1.18: 网络建设部 estimates a new build's cost."""
+    return user.is_authenticated and getattr(user.department, "code", "") == "netbuild"
+
+
+def may_decide_build(decision, user) -> bool:
+    """R1.18: 市场部's leader approves or rejects it."""
+    return has_role_in(user, [Role.LEADER], None) and getattr(user.department, "code", "") == "market"
+
+
+# --- the buttons of the pages (core.actions.available_actions): name -> the transition's name, or
+# (who, when) for an action that is no transition: ``who(record, user)``, ``when(record)`` (None: always).
+
+ORDER_BUTTONS: dict[str, Rule] = {
+    "submit": "submit",
+    "sign": "sign",
+    "accept": "accept",
+    "clarify": "return_for_clarification",
+    "dispatch": "dispatch",
+    "no_resources": (may_mark_no_resources, can_mark_no_resources),
+    "notes": (may_add_notes, None),
+    "confirm": "confirm",
+    "cancel": "cancel",
+    "attach": (may_attach, None),
+    "expansion": (may_raise_expansion, lambda order: order.business_type.is_expansion),
+    "recovery": (may_record_recovery, lambda order: order.business_type.is_decommission),
+}
+
+STEP_BUTTONS: dict[str, Rule] = {
+    "accept": "accept",
+    "return": "return_",
+    "special_order": (may_request_special_order, can_request_special_order),
+}
+
+SPECIAL_BUTTONS: dict[str, Rule] = {
+    "approve": "approve",
+    "reject": "reject",
+}
