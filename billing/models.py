@@ -14,6 +14,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from sla.models import Level
 
+from . import rules
+
 
 class Customer(models.Model):
     code = models.CharField(_("customer number"), max_length=30, unique=True)
@@ -168,19 +170,19 @@ class BillRun(ConcurrentTransitionMixin, models.Model):
         return f"{self.get_kind_display()} {self.period:%Y-%m}"
 
     # Transitions change the state in memory; billing.services runs them (sla.workflow).
-    @transition(field=state, source=State.SCHEDULED, target=State.CHECKING)
+    @transition(field=state, source=State.SCHEDULED, target=State.CHECKING, permission=rules.is_it_operator)
     def start_check(self, *, actor):
         self.operator = actor
 
-    @transition(field=state, source=State.CHECKING, target=State.PREPROCESSING)
+    @transition(field=state, source=State.CHECKING, target=State.PREPROCESSING, permission=rules.is_it_operator)
     def sign_check(self, *, actor, checklist, at):
         self.checklist, self.checked_by, self.checked_at = checklist, actor, at
 
-    @transition(field=state, source=State.PREPROCESSING, target=State.VERIFYING)
+    @transition(field=state, source=State.PREPROCESSING, target=State.VERIFYING, permission=rules.is_it_operator)
     def finish_preprocessing(self):
         pass
 
-    @transition(field=state, source=State.VERIFYING, target=State.INVOICING)
+    @transition(field=state, source=State.VERIFYING, target=State.INVOICING, permission=rules.may_verify)
     def verify(self, *, actor):
         self.verified_by = actor
 
@@ -188,11 +190,11 @@ class BillRun(ConcurrentTransitionMixin, models.Model):
     def finish_invoicing(self):
         pass
 
-    @transition(field=state, source=State.REVIEWING, target=State.PUBLISHED)
+    @transition(field=state, source=State.REVIEWING, target=State.PUBLISHED, permission=rules.is_it_supervisor)
     def publish(self, *, actor, at):
         self.reviewed_by, self.published_at = actor, at
 
-    @transition(field=state, source=State.REVIEWING, target=State.CHECKING)
+    @transition(field=state, source=State.REVIEWING, target=State.CHECKING, permission=rules.is_it_supervisor)
     def challenge(self, *, actor):
         self.reviewed_by = actor
 
@@ -200,6 +202,7 @@ class BillRun(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.CHECKING, State.PREPROCESSING, State.VERIFYING, State.INVOICING, State.REVIEWING],
         target=State.SCHEDULED,
+        permission=rules.may_roll_back,
     )
     def roll_back(self):
         self.attempt += 1

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import AuthenticatedRequest
 from core import views as pages
+from core.actions import available_actions
 from sla.selectors import audit_trail_of, deadlines_of
 from sla.validators import parse_month
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import ArrearsCase, BillRun
 
 
@@ -68,6 +69,8 @@ def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
             "invoices": invoices,
             "deadlines": deadlines_of(run),
             "trail": audit_trail_of(run),
+            # The buttons this person may press now (billing.rules): the template restates no rule.
+            "may": available_actions(run, request.user, rules.RUN_BUTTONS),
         },
     )
 

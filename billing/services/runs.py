@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.access import has_role_in
 from accounts.models import Department, User
 from accounts.roles import Role
 from core.errors import Invalid
@@ -17,6 +16,7 @@ from sla.publish import publish_after_commit
 from sla.validators import add_months, month_in_range
 from sla.workflow import TransitionForbidden, apply_transition
 
+from .. import rules
 from ..models import Adjustment, BillRun, Invoice
 from .lines import month_bounds
 
@@ -81,9 +81,8 @@ def _it_staff(*roles):
 
 
 def _require_it_role(by: User, *roles):
-    """IT Management staff holding one of ``roles`` (accounts.access decides, as everywhere)."""
-    it = Department.objects.filter(code="it").first()
-    if by is None or it is None or not has_role_in(by, roles, it):
+    """IT Management staff holding one of ``roles`` (billing.rules decides, as the run's transitions do)."""
+    if not rules.is_it_staff(by, *roles):
         raise TransitionForbidden(_("Only IT Management staff with the right role may do this."))
 
 
@@ -157,7 +156,7 @@ def bill_run_report_anomaly(*, run: BillRun, by: User, text: str) -> None:
 
     Reported by IT Management staff (the run's team); auditors and viewers change nothing.
     """
-    _require_it_role(by, *(role for role in Role if role not in (Role.AUDITOR, Role.VIEWER)))
+    _require_it_role(by, *rules.WRITER_ROLES)
     sla.notify(
         users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER),
         subject=_("Anomaly in %(run)s") % {"run": run},

@@ -11,6 +11,7 @@ from billing.models import BillRun
 from tests.billing.conftest import make_service
 from tests.billing.test_bill_runs import run_to_review
 from tests.factories import UserFactory
+from tests.pages import refused_inline
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +49,10 @@ def test_b4_2_run_page_walks_through_check_and_four_eyes(client, it_team):
     run.refresh_from_db()
     assert run.state == "invoicing" and run.verified_by == second
 
-    wrong_state = act(client, it_team["supervisor"], run, "publish")
-    assert wrong_state.status_code == 409 and "生成账单" in wrong_state.content.decode()
+    # Still invoicing (409): back on the run's page, the reason at the top of its actions.
+    client.force_login(it_team["supervisor"])
+    url = reverse("billing:run-action", args=[run.pk, "publish"])
+    assert "生成账单" in refused_inline(client, url, back_to=reverse("billing:run", args=[run.pk]))
 
 
 def test_b4_2_only_it_and_read_all_roles_see_billing_pages(client, it_team, org):

@@ -1,0 +1,64 @@
+"""Who may take each action on a bill run (issue 12 §2): one predicate per action, ``(run, user) -> bool``.
+
+Each is the ``permission=`` of the run's ``@transition`` (checked by ``sla.workflow.apply_transition``
+with the source states), and the services refuse with its message first (``_require_it_role``); the run's
+page builds its buttons from the same callables (``core.actions.available_actions`` with ``RUN_BUTTONS``).
+
+This module imports no model (the models import it).
+"""
+
+from accounts.access import has_role_in
+from accounts.roles import Role
+from core.actions import Rule
+
+WRITER_ROLES = tuple(role for role in Role if role not in (Role.AUDITOR, Role.VIEWER))
+
+
+def is_it_staff(user, *roles) -> bool:
+    """IT Management (信息化管理部) staff holding one of ``roles`` (and who may write)."""
+    return (
+        user is not None
+        and has_role_in(user, roles, None)
+        and bool(user.department_id)
+        and getattr(user.department, "code", "") == "it"
+    )
+
+
+def is_it_operator(run, user) -> bool:
+    """B4.2: the IT operator checks the data, signs the check report and pre-processes."""
+    return is_it_staff(user, Role.IT_OPERATOR)
+
+
+def may_verify(run, user) -> bool:
+    """B4.2, four eyes: a second IT operator, never the run's operator, verifies."""
+    return is_it_operator(run, user) and run.operator_id != user.pk
+
+
+def is_it_supervisor(run, user) -> bool:
+    """B4.2: the supervisor publishes the run or challenges it."""
+    return is_it_staff(user, Role.SUPERVISOR)
+
+
+def may_roll_back(run, user) -> bool:
+    """B4.2: the operator or the supervisor rolls a run back (void its invoices, start again)."""
+    return is_it_staff(user, Role.IT_OPERATOR, Role.SUPERVISOR)
+
+
+def may_report_anomaly(run, user) -> bool:
+    """B4.2: IT Management staff report an anomaly at once (auditors and viewers change nothing)."""
+    return is_it_staff(user, *WRITER_ROLES)
+
+
+# --- the run page's buttons (core.actions.available_actions): name -> the transition's name, or
+# (who, when) for an action that is no transition.
+
+RUN_BUTTONS: dict[str, Rule] = {
+    "start_check": "start_check",
+    "sign_check": "sign_check",
+    "finish_preprocessing": "finish_preprocessing",
+    "verify": "verify",
+    "publish": "publish",
+    "challenge": "challenge",
+    "roll_back": "roll_back",
+    "anomaly": (may_report_anomaly, None),
+}
