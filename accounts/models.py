@@ -4,7 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from . import rules
 from .roles import Role
+from .rules import concerns  # noqa: F401 - accounts.services reads it from here
 
 
 class Department(models.Model):
@@ -62,47 +64,6 @@ class User(AbstractUser):
 
 
 # --- A3.1 account requests -------------------------------------------------------------
-
-
-def concerns(request: "AccountRequest", user) -> bool:
-    """Issue 11: nobody approves or carries out a request they filed or that concerns themselves."""
-    return user.pk is not None and user.pk in (request.requester_id, request.target_user_id)
-
-
-def _may_approve_as_manager(request: "AccountRequest", user) -> bool:
-    from .access import has_role_in
-
-    return has_role_in(user, [Role.DEPT_MANAGER], request.requester_department) and not concerns(request, user)
-
-
-def _may_approve_as_business(request: "AccountRequest", user) -> bool:
-    from .access import has_role_in
-
-    return has_role_in(user, [Role.DEPT_MANAGER], request.scope_department) and not concerns(request, user)
-
-
-def _may_approve_as_leader(request: "AccountRequest", user) -> bool:
-    from .access import has_role_in
-
-    return has_role_in(user, [Role.LEADER], request.scope_department) and not concerns(request, user)
-
-
-def _may_act_as_it(request: "AccountRequest", user) -> bool:
-    from .access import has_role_in
-
-    return has_role_in(user, [Role.IT_OPERATOR], None) and not concerns(request, user)
-
-
-def _may_reject(request: "AccountRequest", user) -> bool:
-    """Whoever may take the current step may refuse it instead."""
-    S = AccountRequest.State
-    check = {
-        S.SUBMITTED: _may_approve_as_manager,
-        S.MANAGER_APPROVED: _may_approve_as_business,
-        S.ESCALATED: _may_approve_as_leader,
-        S.APPROVED: _may_act_as_it,
-    }.get(request.state)
-    return bool(check and check(request, user))
 
 
 class AccountRequest(ConcurrentTransitionMixin, models.Model):
@@ -218,25 +179,28 @@ class AccountRequest(ConcurrentTransitionMixin, models.Model):
         return self.system or str(_("This platform"))
 
     # The service layer (accounts.services) sets who/when and the side effects;
-    # these methods only move the state. django-fsm types a permission as taking any Model, so
-    # a check written for AccountRequest is an arg-type error to mypy (callables are contravariant).
-    @transition(field=state, source=State.SUBMITTED, target=State.MANAGER_APPROVED, permission=_may_approve_as_manager)  # type: ignore[arg-type]
+    # these methods only move the state; who may take each is accounts.rules.
+    @transition(
+        field=state, source=State.SUBMITTED, target=State.MANAGER_APPROVED, permission=rules.may_approve_as_manager
+    )
     def manager_approve(self):
         pass
 
-    @transition(field=state, source=State.MANAGER_APPROVED, target=State.APPROVED, permission=_may_approve_as_business)  # type: ignore[arg-type]
+    @transition(
+        field=state, source=State.MANAGER_APPROVED, target=State.APPROVED, permission=rules.may_approve_as_business
+    )
     def business_approve(self):
         pass
 
-    @transition(field=state, source=State.APPROVED, target=State.ESCALATED, permission=_may_act_as_it)  # type: ignore[arg-type]
+    @transition(field=state, source=State.APPROVED, target=State.ESCALATED, permission=rules.may_act_as_it)
     def escalate(self):
         pass
 
-    @transition(field=state, source=State.ESCALATED, target=State.APPROVED, permission=_may_approve_as_leader)  # type: ignore[arg-type]
+    @transition(field=state, source=State.ESCALATED, target=State.APPROVED, permission=rules.may_approve_as_leader)
     def leader_approve(self):
         pass
 
-    @transition(field=state, source=State.APPROVED, target=State.COMPLETED, permission=_may_act_as_it)  # type: ignore[arg-type]
+    @transition(field=state, source=State.APPROVED, target=State.COMPLETED, permission=rules.may_act_as_it)
     def complete(self):
         pass
 
@@ -244,7 +208,7 @@ class AccountRequest(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.SUBMITTED, State.MANAGER_APPROVED, State.ESCALATED, State.APPROVED],
         target=State.REJECTED,
-        permission=_may_reject,  # type: ignore[arg-type]
+        permission=rules.may_reject,
     )
     def reject(self):
         pass

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import NOT_RUN, form_action
+from core.actions import available_actions
+from core.views import NOT_RUN, form_action, run_action
 from sla.selectors import audit_trail_of, inbox_for
 
-from . import access, selectors, services
+from . import access, rules, selectors, services
 from .access import AuthenticatedRequest
 from .forms import AccountRequestForm, HrCsvForm, HrEventForm, ReasonForm
 from .models import AccountRequest
@@ -78,20 +79,9 @@ STEPS: dict[str, tuple[Callable[..., AccountRequest], bool]] = {
 }
 
 
-def _steps_for(obj: AccountRequest, user):
-    """The steps this user may take now (for the buttons; the service checks again)."""
-    from django_fsm import has_transition_perm
-
-    out = []
-    for step in STEPS:
-        method = getattr(obj, step.replace("-", "_"))
-        # django-fsm adds get_available_<field>_transitions() to the model class at run time.
-        transitions = obj.get_available_state_transitions()  # type: ignore[attr-defined]
-        if any(t.name == method.__name__ for t in transitions) and has_transition_perm(
-            method, user
-        ):
-            out.append(step)
-    return out
+def _steps_for(obj: AccountRequest, user) -> list[str]:
+    """The steps this user may take now, for the buttons (accounts.rules: what the service will check)."""
+    return [step for step, may in available_actions(obj, user, rules.REQUEST_BUTTONS).items() if may]
 
 
 @require_POST
@@ -106,10 +96,11 @@ def request_step(request: AuthenticatedRequest, pk, step) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, _("Give a reason."))
             return redirect("acct-request-detail", pk=pk)
-        fn(request=obj, by=request.user, reason=form.cleaned_data["reason"])
+        done = run_action(request, fn, request=obj, by=request.user, reason=form.cleaned_data["reason"])
     else:
-        fn(request=obj, by=request.user, comment=request.POST.get("comment", ""))
-    messages.success(request, _("Done."))
+        done = run_action(request, fn, request=obj, by=request.user, comment=request.POST.get("comment", ""))
+    if done:  # else the reason is shown on the request's page (a wrong state: at the top of its steps)
+        messages.success(request, _("Done."))
     return redirect("acct-request-detail", pk=pk)
 
 
