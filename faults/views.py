@@ -1,7 +1,6 @@
 """Pages of the faults app: the live ticket queue, the ticket page with its escalation
 timeline and notices, the report form, and the quality-event board."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,14 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import AuthenticatedRequest, is_read_only
 from accounts.models import Department
-from billing.models import Service
 from core.actions import available_actions
 from core.views import NOT_RUN, form_action, run_action
 from sla.selectors import audit_trail_of
-from sla.validators import sane_date
 
 from . import rules, selectors, services
-from .models import FaultCategory, InternalSystem
+from .forms import ReportForm
 
 NAV_LABEL = gettext_lazy("Faults")  # the nav link in templates/base.html (translated in faults/locale)
 
@@ -50,36 +47,6 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     rows = _with_time_left(selectors.ticket_queue(request.user)[:200])
     template = "faults/_queue_rows.html" if request.GET.get("partial") else "faults/queue.html"
     return render(request, template, {"rows": rows, "now": timezone.now()})
-
-
-class ReportForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    service = forms.ModelChoiceField(
-        label=gettext_lazy("Affected circuit"), queryset=Service.objects.select_related("customer"), required=False
-    )
-    system = forms.ModelChoiceField(
-        label=gettext_lazy("Affected system"), queryset=InternalSystem.objects.all(), required=False
-    )
-    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=FaultCategory.choices)
-    level = forms.ChoiceField(
-        label=gettext_lazy("Level"),
-        choices=[("", gettext_lazy("From the circuit or system")), ("A", "A"), ("B", "B"), ("C", "C")],
-        required=False,
-    )
-    handling_department = forms.ModelChoiceField(
-        label=gettext_lazy("Handling department"),
-        queryset=Department.objects.filter(side__in=[Department.Side.BACK, Department.Side.SUPPORT]),
-        required=False,
-    )
-    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    reporter_name = forms.CharField(label=gettext_lazy("Reporter"), max_length=60, required=False)
-    contact_phone = forms.CharField(label=gettext_lazy("Contact phone"), max_length=30, required=False)
-    phone_reported_at = forms.DateTimeField(
-        label=gettext_lazy("Time of the phone call (backfilled tickets)"),
-        required=False,
-        validators=[sane_date],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
 
 
 @login_required
