@@ -33,8 +33,8 @@ lint: venv
 	$(VENV)/bin/mypy
 
 ## Re-extract and compile translations (needs GNU gettext). The project catalog (locale/) covers
-## config, sla, billing and templates/; core, accounts, responses and faults keep their own <app>/locale.
-APP_CATALOGS := core accounts responses faults
+## config, sla, billing, dashboards and templates/; core, org, accounts, responses and faults keep their own <app>/locale.
+APP_CATALOGS := core org accounts responses faults
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench \
 		$(foreach app,$(APP_CATALOGS),--ignore=$(app))

@@ -4,7 +4,9 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountRequest, ApiToken, Department, Grant, HrEvent, User
+from org.models import Department, User
+
+from .models import AccountRequest, ApiToken, Grant, HrEvent
 
 
 @admin.register(Department)

@@ -7,11 +7,12 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.viewsets import RecordViewSet
+from org.models import Department, User
+from org.roles import Role
 from sla.validators import sane_date
 
 from . import selectors, services
-from .models import AccountRequest, Department, Grant, HrEvent, User
-from .roles import Role
+from .models import AccountRequest, Grant, HrEvent
 
 router = SimpleRouter()
 

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountRequest, Department, HrEvent, User
-from .roles import Role
+from org.models import Department, User
+from org.roles import Role
+
+from .models import AccountRequest, HrEvent
 
 
 class AccountRequestForm(forms.Form):

@@ -1,67 +1,13 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from org.models import Department
+from org.roles import Role
+
 from . import rules
-from .roles import Role
 from .rules import concerns  # noqa: F401 - accounts.services reads it from here
-
-
-class Department(models.Model):
-    """A department of the operator (SPEC §0)."""
-
-    class Side(models.TextChoices):
-        FRONT = "front", _("Front office")
-        CENTER = "center", _("Customer Response Center")
-        BACK = "back", _("Back office")
-        SUPPORT = "support", _("Support")
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("English name"), max_length=100)
-    name_zh = models.CharField(_("Chinese name"), max_length=100)
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-
-    class Meta:
-        ordering = ["side", "code"]
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
-
-    def __str__(self):
-        return self.name_zh
-
-
-class User(AbstractUser):
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
-
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
-
-    def __str__(self):
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full or self.username
-
-    def has_role(self, *roles: Role | str) -> bool:
-        """True when the user holds any of ``roles`` (cached per instance)."""
-        if not self.is_active:
-            return False
-        return any(str(role) in self.role_codes for role in roles)
-
-    @property
-    def role_codes(self) -> set[str]:
-        if not hasattr(self, "_role_codes"):
-            self._role_codes = set(self.groups.values_list("name", flat=True))
-        return self._role_codes
-
 
 # --- A3.1 account requests -------------------------------------------------------------
 

@@ -11,8 +11,7 @@ imported inside the functions.
 """
 
 from core.actions import Rule
-
-from .roles import Role
+from org.roles import Role
 
 
 def concerns(request, user) -> bool:
@@ -22,7 +21,7 @@ def concerns(request, user) -> bool:
 
 def _holds_in(user, role, department_id) -> bool:
     """``accounts.access.has_role_in`` read by id (any department when None), so a page needs no row."""
-    from .access import has_role_in
+    from org.access import has_role_in
 
     return has_role_in(user, [role], None) and (department_id is None or user.department_id == department_id)
 

@@ -3,11 +3,12 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from org.access import is_read_only
+from org.roles import Role
 from sla.models import Deadline
 
 from . import access
 from .models import AccountRequest, Grant, HrEvent
-from .roles import Role
 
 
 def account_requests_for(user):
@@ -29,7 +30,7 @@ def account_requests_for(user):
 def account_requests_awaiting(user):
     """The requests whose next step is this user's."""
     S = AccountRequest.State
-    if not user.is_authenticated or access.is_read_only(user):
+    if not user.is_authenticated or is_read_only(user):
         return AccountRequest.objects.none()
     condition = Q(pk__in=[])
     if user.has_role(Role.DEPT_MANAGER):

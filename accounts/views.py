@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from core.actions import available_actions
 from core.views import NOT_RUN, form_action, run_action
+from org.access import AuthenticatedRequest, is_read_only, role_required
+from org.roles import Role
 from sla.selectors import audit_trail_of, inbox_for
 
 from . import access, rules, selectors, services
-from .access import AuthenticatedRequest
 from .forms import AccountRequestForm, HrCsvForm, HrEventForm, ReasonForm
 from .models import AccountRequest
-from .roles import Role
 
 
 @login_required
@@ -42,7 +42,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def request_new(request: AuthenticatedRequest) -> HttpResponse:
-    if access.is_read_only(request.user):
+    if is_read_only(request.user):
         raise PermissionDenied
     form = AccountRequestForm(request.POST or None, initial={"target_user": request.user.pk})
     if request.method == "POST" and form.is_valid():
@@ -113,7 +113,7 @@ def grant_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/grant_list.html", {"page": page})
 
 
-@access.role_required(
+@role_required(
     Role.IT_OPERATOR, Role.DISPATCHER, Role.VIEWER, Role.AUDITOR, Role.DEPT_MANAGER, Role.LEADER, read_only_ok=True
 )
 def hr_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -135,7 +135,7 @@ def hr_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(Role.IT_OPERATOR)
+@role_required(Role.IT_OPERATOR)
 def hr_import(request: AuthenticatedRequest) -> HttpResponse:
     form = HrCsvForm(request.POST, request.FILES)
     if not form.is_valid():

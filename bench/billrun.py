@@ -29,11 +29,11 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from accounts.models import User  # noqa: E402
-from accounts.roles import Role  # noqa: E402
 from billing import services  # noqa: E402
 from billing.models import Adjustment, BillRun, Customer, Invoice, InvoiceLine, Service  # noqa: E402
 from billing.services import invoicing  # noqa: E402
+from org.models import User  # noqa: E402
+from org.roles import Role  # noqa: E402
 from sla.models import Deadline  # noqa: E402
 
 N = int(os.environ.get("BENCH_SERVICES", 100_000))

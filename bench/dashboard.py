@@ -46,7 +46,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from org.models import User  # noqa: E402
 from responses.models import Order  # noqa: E402
 from sla.models import Deadline, DeadlineMonthStat  # noqa: E402
 
@@ -64,8 +64,8 @@ def row(name, times):
 
 def setup_people():
     """The organisation, limits, catalogue and the department manager the bench acts as."""
-    from accounts.defaults import load_organisation
-    from accounts.roles import Role, ensure_role_groups
+    from org.defaults import load_organisation
+    from org.roles import Role, ensure_role_groups
     from responses.defaults import load_catalogue
     from sla.defaults import load_sla_defaults
 

@@ -42,9 +42,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Department  # noqa: E402
 from billing.models import Service  # noqa: E402
 from faults.models import FaultNotice, FaultTicket  # noqa: E402
+from org.models import Department  # noqa: E402
 from sla.models import Deadline, DeadlineEvent, EscalationLadder, Notification, SlaPolicy  # noqa: E402
 
 TOTAL, DUE, WINDOW_S = 100_000, 20_000, 30

@@ -42,9 +42,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
 from accounts.services import api_token_issue  # noqa: E402
 from billing.models import Customer  # noqa: E402
+from org.models import User  # noqa: E402
 from responses.models import Order  # noqa: E402
 
 
@@ -72,8 +72,8 @@ def report(name, times):
 
 def setup_people():
     """The organisation, limits, catalogue and the three users the bench acts as (no other app's demo data)."""
-    from accounts.defaults import load_organisation
-    from accounts.roles import Role, ensure_role_groups
+    from org.defaults import load_organisation
+    from org.roles import Role, ensure_role_groups
     from responses.defaults import load_catalogue
     from sla.defaults import load_sla_defaults
 

@@ -36,8 +36,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Department  # noqa: E402
-from accounts.roles import Role  # noqa: E402
+from org.models import Department  # noqa: E402
+from org.roles import Role  # noqa: E402
 from sla.models import Deadline, DeadlineEvent, EscalationLadder, EscalationRung, Notification  # noqa: E402
 
 TOTAL, DUE, KIND = 100_000, 10_000, "bench-sweep"

@@ -350,7 +350,7 @@ class ServiceWorkOrder(models.Model):
 
     case = models.ForeignKey(ArrearsCase, on_delete=models.PROTECT, related_name="work_orders")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    department = models.ForeignKey("accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT)
+    department = models.ForeignKey("org.Department", verbose_name=_("department"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("created at"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 

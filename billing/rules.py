@@ -7,9 +7,9 @@ page builds its buttons from the same callables (``core.actions.available_action
 This module imports no model (the models import it).
 """
 
-from accounts.access import has_role_in
-from accounts.roles import Role
 from core.actions import Rule
+from org.access import has_role_in
+from org.roles import Dept, Role
 
 WRITER_ROLES = tuple(role for role in Role if role not in (Role.AUDITOR, Role.VIEWER))
 
@@ -20,7 +20,7 @@ def is_it_staff(user, *roles) -> bool:
         user is not None
         and has_role_in(user, roles, None)
         and bool(user.department_id)
-        and getattr(user.department, "code", "") == "it"
+        and getattr(user.department, "code", "") == Dept.IT
     )
 
 

@@ -1,6 +1,7 @@
 """Reads of billing."""
 
-from accounts.access import reads_everything
+from org.access import reads_everything
+from org.roles import Dept
 
 from .models import ArrearsCase, BillRun, Invoice, Service
 
@@ -9,7 +10,7 @@ def may_see_billing(user) -> bool:
     """Bill runs and invoices: IT Management, and the read-all roles (managers, auditors, the Center)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return reads_everything(user) or (user.department is not None and user.department.code == "it")
+    return reads_everything(user) or (user.department is not None and user.department.code == Dept.IT)
 
 
 def bill_runs_for(user):

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import AuthenticatedRequest
 from core import views as pages
 from core.actions import available_actions
+from org.access import AuthenticatedRequest
 from sla.selectors import audit_trail_of, deadlines_of
 from sla.validators import parse_month
 

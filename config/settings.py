@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "core",
+    "org",
     "accounts",
     "sla",
     "responses",
     "faults",
     "billing",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------
-AUTH_USER_MODEL = "accounts.User"
+AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -320,7 +322,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "accounts.access.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.access.ReadOnlyForAuditors"],
+    "DEFAULT_PERMISSION_CLASSES": ["org.access.ReadOnlyForAuditors"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -361,7 +363,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "EventSourceEnum": "faults.models.EventSource",
         "WarningLevelEnum": "faults.models.WarningLevel",
         "ServiceLevelEnum": "sla.models.Level",
-        "RoleEnum": "accounts.roles.Role",
+        "RoleEnum": "org.roles.Role",
         "AccountRequestKindEnum": "accounts.models.AccountRequest.Kind",
     }
 )

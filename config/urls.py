@@ -33,6 +33,7 @@ if settings.PRODUCTION:
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("sla.urls")),
+    path("", include("dashboards.urls")),
     path("orders/", include("responses.urls")),
     path("faults/", include("faults.urls")),
     path("billing/", include("billing.urls")),

@@ -13,10 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.models import Department
-from accounts.roles import Role
 from billing.models import Service
 from core.viewsets import RecordViewSet
+from org.models import Department
+from org.roles import Role
 from sla.models import Level
 from sla.validators import sane_date
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Department, User
 from billing.models import Service
+from org.models import Department, User
 
 from .models import Complaint, FaultTicket, InternalSystem, QualityEvent
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Department
 from billing.models import Service
+from org.models import Department
 from sla.validators import sane_date
 
 from .models import FaultCategory, InternalSystem

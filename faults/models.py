@@ -25,7 +25,7 @@ class InternalSystem(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, default=Level.B)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -88,7 +88,7 @@ class FaultTicket(ConcurrentTransitionMixin, models.Model):
     category = models.CharField(_("category"), max_length=12, choices=FaultCategory.choices)
     level = models.CharField(_("level"), max_length=1, choices=Level.choices)
     handling_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,7 +122,7 @@ class FaultTicket(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     helper_departments = models.ManyToManyField(
-        "accounts.Department", verbose_name=_("helper departments"), blank=True, related_name="+"
+        "org.Department", verbose_name=_("helper departments"), blank=True, related_name="+"
     )
     helper_vendors = models.CharField(_("helper vendors"), max_length=200, blank=True)
     broadcast_at = models.DateTimeField(_("business departments notified at"), null=True, blank=True)
@@ -246,7 +246,7 @@ class Problem(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("owning department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("owning department"), on_delete=models.PROTECT, related_name="+"
     )
     plan = models.TextField(_("upgrade plan"), blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
@@ -340,7 +340,7 @@ class QualityEvent(ConcurrentTransitionMixin, models.Model):
     category = models.CharField(_("category"), max_length=10, choices=EventCategory.choices)
     source = models.CharField(_("source"), max_length=16, choices=EventSource.choices)
     business_department = models.ForeignKey(
-        "accounts.Department",
+        "org.Department",
         verbose_name=_("owning business department"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -433,7 +433,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     escalated = models.BooleanField(_("escalated complaint"), default=False)
     content = models.TextField(_("content"))
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="+"
     )
     received_at = models.DateTimeField(_("received at"))
     state = FSMField(_("state"), default=State.RECEIVED, choices=State.choices, protected=True)

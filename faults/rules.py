@@ -10,9 +10,9 @@ it and refuses with ``Forbidden``. The ticket page builds its buttons from the s
 This module imports no model (the models import it): records are read through their attributes.
 """
 
-from accounts.access import has_role_in, reads_everything
-from accounts.roles import Role
 from core.actions import Rule
+from org.access import has_role_in, reads_everything
+from org.roles import Dept, Role
 
 HANDLER_ROLES = (
     Role.BACK_MEMBER,
@@ -98,7 +98,7 @@ def is_custsvc(user) -> bool:
     return bool(
         user.is_authenticated
         and user.department_id
-        and user.department.code == "custsvc"
+        and user.department.code == Dept.CUSTSVC
         and has_role_in(user, [r for r in Role if r not in (Role.AUDITOR, Role.VIEWER)], None)
     )
 

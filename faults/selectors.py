@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.access import department_scope, reads_everything
-from accounts.roles import Role
+from org.access import department_scope, reads_everything
+from org.roles import Dept, Role
 from sla.models import Deadline, DeadlineEvent, Notification
 
 from .levels import LEVEL_RANK, complaints_level
@@ -116,7 +116,7 @@ def problems_visible_to(user):
 def events_visible_to(user):
     qs = QualityEvent.objects.select_related("business_department", "created_by")
     if reads_everything(user) or (
-        user.is_authenticated and user.department_id and user.department.code in ("custsvc", "office", "legal")
+        user.is_authenticated and user.department_id and user.department.code in (Dept.CUSTSVC, Dept.OFFICE, Dept.LEGAL)
     ):
         return qs
     return department_scope(user, qs, "business_department")
@@ -131,7 +131,8 @@ def event_board(user):
 
 def complaints_visible_to(user):
     qs = Complaint.objects.select_related("department", "quality_event")
-    if reads_everything(user) or (user.is_authenticated and user.department_id and user.department.code == "custsvc"):
+    in_customer_service = user.is_authenticated and user.department_id and user.department.code == Dept.CUSTSVC
+    if reads_everything(user) or in_customer_service:
         return qs
     return department_scope(user, qs, "department")
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import AuthenticatedRequest, is_read_only
-from accounts.models import Department
 from core.actions import available_actions
 from core.views import NOT_RUN, form_action, run_action
+from org.access import AuthenticatedRequest, is_read_only
+from org.models import Department
 from sla.selectors import audit_trail_of
 
 from . import rules, selectors, services

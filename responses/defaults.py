@@ -48,8 +48,8 @@ def load_catalogue() -> dict[str, BusinessType]:
 
 
 def load_demo(stdout=None) -> None:
-    from accounts.models import User
     from billing.models import Customer
+    from org.models import User
 
     from . import services
 
@@ -112,8 +112,8 @@ def load_demo_history(stdout=None) -> None:
         return
     from datetime import datetime, time
 
-    from accounts.models import Department, User
     from billing.models import Customer
+    from org.models import Department, User
 
     from . import services
 

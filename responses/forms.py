@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
 from billing.models import Customer
+from org.models import Department
 from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesFormMixin
 
 from . import selectors, services

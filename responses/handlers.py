@@ -1,6 +1,6 @@
 """Deadline-event handlers of the responses app (registered from ResponsesConfig.ready)."""
 
-from accounts.models import Department
+from org.models import Department
 from sla.hooks import on_deadline_event, on_month_close
 
 from .models import Order

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from org.roles import Dept
 from sla.models import Level
 
 from . import rules
@@ -107,16 +108,16 @@ class Requisition(ConcurrentTransitionMixin, models.Model):
         WIRELESS = "wireless", pgettext_lazy("responses", "Wireless")
 
     # R1.7: dispatch by resource type.
-    DEPARTMENT_OF = {ResourceType.LINE: "line", ResourceType.PORT: "nmc", ResourceType.WIRELESS: "wireless"}
+    DEPARTMENT_OF = {ResourceType.LINE: Dept.LINE, ResourceType.PORT: Dept.NMC, ResourceType.WIRELESS: Dept.WIRELESS}
 
     front_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("front department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("front department"), on_delete=models.PROTECT, related_name="+"
     )
     customer = models.ForeignKey("billing.Customer", verbose_name=_("customer"), on_delete=models.PROTECT)
     resource_type = models.CharField(_("resource type"), max_length=10, choices=ResourceType.choices)
     description = models.TextField(_("description"))
     assigned_department = models.ForeignKey(
-        "accounts.Department",
+        "org.Department",
         verbose_name=_("assigned department"),
         null=True,
         blank=True,
@@ -179,7 +180,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     number = models.CharField(_("order number"), max_length=30, unique=True, null=True, blank=True)
     front_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("front department"), on_delete=models.PROTECT, related_name="orders"
+        "org.Department", verbose_name=_("front department"), on_delete=models.PROTECT, related_name="orders"
     )
     customer = models.ForeignKey("billing.Customer", verbose_name=_("customer"), on_delete=models.PROTECT)
     business_type = models.ForeignKey(BusinessType, verbose_name=_("business type"), on_delete=models.PROTECT)
@@ -241,7 +242,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     over_quota = models.BooleanField(_("over quota"), default=False)
     quota_decided = models.BooleanField(_("quota decided at month close"), default=False)
     responsible_department = models.ForeignKey(
-        "accounts.Department",
+        "org.Department",
         verbose_name=_("responsible for delay"),
         null=True,
         blank=True,
@@ -415,7 +416,7 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("position"))
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="order_steps"
+        "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="order_steps"
     )
     title = models.CharField(_("work"), max_length=200)
     # R1.21: the order's key flags, copied so the queue sorts on one table.
@@ -544,7 +545,7 @@ class PhoneDispatch(models.Model):
     """A night / rest-day dispatch by phone (R1.11); backfilled into an order."""
 
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("calling department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("calling department"), on_delete=models.PROTECT, related_name="+"
     )
     phoned_at = models.DateTimeField(_("phone time"))
     caller = models.CharField(_("caller"), max_length=60)
@@ -569,10 +570,10 @@ class ContactOrder(ConcurrentTransitionMixin, models.Model):
         ANSWERED = "answered", pgettext_lazy("responses", "Answered")
 
     from_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("from department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("from department"), on_delete=models.PROTECT, related_name="+"
     )
     to_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("to department"), on_delete=models.PROTECT, related_name="+"
+        "org.Department", verbose_name=_("to department"), on_delete=models.PROTECT, related_name="+"
     )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
@@ -631,7 +632,7 @@ class EquipmentReport(models.Model):
     period_end = models.DateTimeField(_("to"))
     emergency_order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     totals = models.JSONField(_("totals"), default=dict)
-    sent_to = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    sent_to = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -10,9 +10,9 @@ page shows a button exactly when the service would take it.
 This module imports no model (the models import it): records are read through their attributes.
 """
 
-from accounts.access import has_role_in, is_center, is_center_dispatcher, is_read_only
-from accounts.roles import Role
 from core.actions import Rule
+from org.access import has_role_in, is_center, is_center_dispatcher, is_read_only
+from org.roles import Dept, Role
 
 BACK_ROLES = (Role.BACK_MEMBER, Role.BACK_ADMIN)
 
@@ -81,7 +81,7 @@ def may_record_recovery(order, user) -> bool:
 
 def may_raise_expansion(order, user) -> bool:
     """R1.15: 网络监控中心 (a back-office member or admin of it) asks 网络管理部 for an expansion."""
-    return getattr(user.department, "code", "") == "nmc" and has_role_in(user, BACK_ROLES, None)
+    return getattr(user.department, "code", "") == Dept.NMC and has_role_in(user, BACK_ROLES, None)
 
 
 def is_member_of_step(step, user) -> bool:
@@ -118,12 +118,12 @@ def is_member_of_target(contact, user) -> bool:
 
 def may_estimate_build(decision, user) -> bool:
     """R1.18: 网络建设部 estimates a new build's cost."""
-    return user.is_authenticated and getattr(user.department, "code", "") == "netbuild"
+    return user.is_authenticated and getattr(user.department, "code", "") == Dept.NETBUILD
 
 
 def may_decide_build(decision, user) -> bool:
     """R1.18: 市场部's leader approves or rejects it."""
-    return has_role_in(user, [Role.LEADER], None) and getattr(user.department, "code", "") == "market"
+    return has_role_in(user, [Role.LEADER], None) and getattr(user.department, "code", "") == Dept.MARKET
 
 
 # --- the buttons of the pages (core.actions.available_actions): name -> the transition's name, or

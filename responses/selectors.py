@@ -18,9 +18,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.access import department_scope, has_role_in, reads_everything, reads_reports
-from accounts.models import Department
-from accounts.roles import Role
+from org.access import department_scope, has_role_in, reads_everything, reads_reports
+from org.models import Department
+from org.roles import Dept, Role
 from sla.validators import FIRST_YEAR, month_in_range, parse_month
 
 from .models import (
@@ -158,7 +158,7 @@ def expansion_requests_visible_to(user):
     """R1.15: 网络监控中心 (raises), 网络管理部 (plans) and the Center see all; a front department its orders'."""
     qs = ExpansionRequest.objects.select_related("order", "order__front_department", "order__customer", "raised_by")
     qs = qs.order_by("-created_at", "-id")
-    if reads_everything(user) or getattr(user.department, "code", "") in ("nmc", "netmgmt"):
+    if reads_everything(user) or getattr(user.department, "code", "") in (Dept.NMC, Dept.NETMGMT):
         return qs if user.is_authenticated else qs.none()
     if not user.is_authenticated or not user.department_id:
         return qs.none()
@@ -179,7 +179,7 @@ def recovery_entries_visible_to(user):
 def build_decisions_visible_to(user):
     """R1.18: the raising department, 网络建设部 (estimates), 市场拓展部 (decides) and the Center."""
     qs = BuildDecision.objects.select_related("created_by", "created_by__department", "decided_by").order_by("-id")
-    if reads_everything(user) or getattr(user.department, "code", "") in ("netbuild", "market"):
+    if reads_everything(user) or getattr(user.department, "code", "") in (Dept.NETBUILD, Dept.MARKET):
         return qs if user.is_authenticated else qs.none()
     if not user.is_authenticated or not user.department_id:
         return qs.none()
@@ -192,9 +192,9 @@ def handover_evidence_missing(order: Order) -> list[str]:
     kinds = {a.kind for a in order.attachments.all()}
     departments = {s.department.code for s in order.steps.all()}
     missing: list[str] = []
-    if "nmc" in departments and order.is_key_customer:
+    if Dept.NMC in departments and order.is_key_customer:
         missing += [k for k in (Attachment.Kind.CIRCUIT_TEST, Attachment.Kind.CUSTOMER_SIGNOFF) if k not in kinds]
-    if "line" in departments and "fibre" in (order.business_type.code or ""):
+    if Dept.LINE in departments and "fibre" in (order.business_type.code or ""):
         if Attachment.Kind.FIBRE_TEST not in kinds:
             missing.append(Attachment.Kind.FIBRE_TEST)
     return missing

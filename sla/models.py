@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, transition
 
-from accounts.roles import Role
+from org.roles import Role
 
 
 class Level(models.TextChoices):
@@ -148,7 +148,7 @@ class Deadline(models.Model):
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, default=Level.NONE)
     clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices, default=Clock.CALENDAR)
     assessed_department = models.ForeignKey(
-        "accounts.Department",
+        "org.Department",
         verbose_name=_("assessed department"),
         null=True,
         blank=True,
@@ -411,7 +411,7 @@ class DeadlineMonthStat(models.Model):
     """
 
     month = models.DateField(_("month"))
-    department = models.ForeignKey("accounts.Department", null=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("org.Department", null=True, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("category"), max_length=20)
     level = models.CharField(_("level"), max_length=1, choices=Level.choices)
     handled = models.PositiveIntegerField(_("handled"))

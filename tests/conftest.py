@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from accounts.defaults import load_organisation
+from org.defaults import load_organisation
 from sla.defaults import load_sla_defaults
 
 pytest_plugins = ["tests.celery_harness", "tests.fault_harness"]

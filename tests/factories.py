@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.contrib.auth.models import Group
 
-from accounts.models import Department, User
+from org.models import Department, User
 from sla.models import EscalationLadder, EscalationRung, SlaPolicy
 
 

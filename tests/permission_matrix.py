@@ -33,9 +33,9 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from accounts.models import User
-from accounts.roles import Role
 from config.urls import router
+from org.models import User
+from org.roles import Role
 
 ANON = "anonymous"
 ROLES = [r.value for r in Role]
@@ -65,7 +65,7 @@ UNCHECKED_PAGES = {
     "api-docs": "public: Swagger UI",
 }
 # Every app with API endpoints or pages has its own matrix file.
-MATRIX_APPS = {"accounts", "sla", "responses", "faults", "billing"}
+MATRIX_APPS = {"accounts", "sla", "dashboards", "responses", "faults", "billing"}
 
 
 def expected(table_row, role, which):

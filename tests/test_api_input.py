@@ -10,8 +10,8 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import exceptions
 from rest_framework.test import APIClient
 
-from accounts.roles import Role
 from config.parsers import JSONParser
+from org.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,16 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Floors, lowest first: an app may import apps on its own floor or below, never above.
 FLOORS: dict[str, int] = {
-    # ground floor: domain errors (core); the organisation (departments, users, roles, access checks)
-    # joins it as its own app when issue 12 point 3 moves it out of accounts.
+    # ground floor: domain errors (core) and the organisation (org: departments, users, roles, access checks)
     "core": 0,
+    "org": 0,
     # the deadline engine: calendars, ladders, sweeper, notifications, audit
     "sla": 1,
-    # workflow apps (SPEC 1-4); billing sits under orders and faults (they bill through it)
+    # workflow apps (SPEC 1-4); billing sits under orders and faults (they bill through it);
+    # dashboards read the engine's reports
     "accounts": 2,
     "billing": 2,
     "responses": 2,
     "faults": 2,
+    "dashboards": 2,
     # settings, urls, the Celery app: wires every app together
     "config": 3,
 }
@@ -38,24 +40,9 @@ NEVER: dict[tuple[str, str], str] = {
     ("sla", "faults"): "the engine knows no app",
     ("sla", "billing"): "the engine knows no app",
     ("sla", "accounts"): "the organisation belongs on the ground floor, below the engine",
+    ("org", "core"): "the organisation imports nothing of ours",
+    ("core", "org"): "domain errors know no organisation",
     ("billing", "responses"): "billing reads orders through hooks, never imports them",
-}
-
-# The one known back-arrow, listed import by import as it stands today, so that any new one fails:
-# the engine imports the organisation (User, Department, Role, access checks), which still lives in
-# accounts, while accounts (account requests, grants, HR events) builds on the engine. Issue 12
-# point 3 moves the organisation to a ground-floor app; remove each pair here as it goes.
-KNOWN_BACK_ARROWS: dict[tuple[str, str], set[tuple[str, str]]] = {
-    ("sla", "accounts"): {
-        ("sla/management/commands/seed_deadlines.py", "accounts.models"),
-        ("sla/models.py", "accounts.roles"),
-        ("sla/services/deadlines.py", "accounts.models"),
-        ("sla/services/sweeper.py", "accounts.models"),
-        ("sla/services/sweeper.py", "accounts.roles"),
-        ("sla/views.py", "accounts.access"),
-        ("sla/views.py", "accounts.models"),
-        ("sla/views.py", "accounts.roles"),
-    },
 }
 
 Graph = dict[tuple[str, str], set[tuple[str, str]]]
@@ -112,14 +99,12 @@ def violations(
     graph: Graph,
     floors: dict[str, int] = FLOORS,
     never: dict[tuple[str, str], str] = NEVER,
-    known: dict[tuple[str, str], set[tuple[str, str]]] = KNOWN_BACK_ARROWS,
 ) -> list[str]:
     """What is wrong with ``graph``: one line per offending import (with its file) and per cycle."""
     problems: list[str] = []
     remaining: set[tuple[str, str]] = set()
     for (src, dst), imports in sorted(graph.items()):
-        excused = known.get((src, dst), set())
-        for file, module in sorted(imports - excused):
+        for file, module in sorted(imports):
             if (src, dst) in never:
                 problems.append(f"{file} imports {module}: {src} must never import {dst} ({never[(src, dst)]})")
             elif floors[dst] > floors[src]:
@@ -127,19 +112,16 @@ def violations(
                     f"{file} imports {module}: {src} (floor {floors[src]}) imports {dst}, "
                     f"a floor above (floor {floors[dst]})"
                 )
-        if imports - excused:
+        if imports:
             remaining.add((src, dst))
-    for (src, dst), excused in sorted(known.items()):
-        for file, module in sorted(excused - graph.get((src, dst), set())):
-            problems.append(f"known back-arrow {file} → {module} is gone: remove it from KNOWN_BACK_ARROWS")
     for cycle in _cycles(remaining):
         problems.append("apps import each other: " + " → ".join(cycle))
     return problems
 
 
 def test_the_apps_follow_the_layering():
-    """No app imports one above it or one it must never import, no two apps import each other;
-    the only exception is the listed one (sla → accounts: the organisation still lives in accounts)."""
+    """No app imports one above it or one it must never import, no two apps import each other —
+    with no exception (issue 12 §3: the organisation is on the ground floor, the engine on it)."""
     graph = import_graph()
     assert violations(graph) == []
 
@@ -147,8 +129,10 @@ def test_the_apps_follow_the_layering():
 def test_the_walk_sees_the_imports_that_exist():
     """The walk finds real arrows (function-level imports included), so a passing check means something."""
     graph = import_graph()
-    assert ("sla/services/sweeper.py", "accounts.models") in graph[("sla", "accounts")]
+    assert ("sla/services/sweeper.py", "org.models") in graph[("sla", "org")]
     assert ("accounts", "sla") in graph
+    assert ("dashboards", "sla") in graph
+    assert not [pair for pair in graph if pair[0] == "org"]  # the ground floor imports nothing of ours
     assert ("responses", "billing") in graph
     assert all(app in FLOORS for pair in graph for app in pair)
 
@@ -164,7 +148,7 @@ def test_a_cycle_in_source_files_fails(tmp_path):
         ("high", "low"): {("high/views.py", "low.models")},
         ("low", "high"): {("low/models.py", "high.views")},
     }
-    assert violations(graph, floors={"low": 0, "high": 1}, never={}, known={}) == [
+    assert violations(graph, floors={"low": 0, "high": 1}, never={}) == [
         "low/models.py imports high.views: low (floor 0) imports high, a floor above (floor 1)",
         "apps import each other: high → low → high",
     ]
@@ -175,7 +159,7 @@ def test_a_cycle_fails_with_its_path():
         ("billing", "faults"): {("billing/services.py", "faults.models")},
         ("faults", "billing"): {("faults/services.py", "billing.models")},
     }
-    assert violations(graph, known={}) == ["apps import each other: billing → faults → billing"]
+    assert violations(graph) == ["apps import each other: billing → faults → billing"]
 
 
 def test_a_longer_cycle_and_an_upward_import_fail():
@@ -185,7 +169,7 @@ def test_a_longer_cycle_and_an_upward_import_fail():
         ("b", "c"): {("b/y.py", "c.services")},
         ("c", "a"): {("c/z.py", "a")},
     }
-    assert violations(graph, floors=floors, never={}, known={}) == [
+    assert violations(graph, floors=floors, never={}) == [
         "a/x.py imports b.models: a (floor 0) imports b, a floor above (floor 1)",
         "apps import each other: a → b → c → a",
     ]
@@ -193,15 +177,16 @@ def test_a_longer_cycle_and_an_upward_import_fail():
 
 def test_a_never_arrow_fails_even_on_the_same_floor():
     graph = {("billing", "responses"): {("billing/services.py", "responses.models")}}
-    assert violations(graph, known={}) == [
+    assert violations(graph) == [
         "billing/services.py imports responses.models: billing must never import responses "
         "(billing reads orders through hooks, never imports them)"
     ]
 
 
-def test_a_new_back_arrow_fails_beside_the_known_ones():
+def test_a_new_back_arrow_fails():
+    """An import from the engine back up to a workflow app fails, and closes a cycle."""
     graph = import_graph()
-    graph[("sla", "accounts")] = graph[("sla", "accounts")] | {("sla/tasks.py", "accounts.access")}
+    graph[("sla", "accounts")] = {("sla/tasks.py", "accounts.access")}
     assert violations(graph) == [
         "sla/tasks.py imports accounts.access: sla must never import accounts "
         "(the organisation belongs on the ground floor, below the engine)",
@@ -209,9 +194,10 @@ def test_a_new_back_arrow_fails_beside_the_known_ones():
     ]
 
 
-def test_a_known_back_arrow_that_is_gone_must_be_struck_off():
+def test_the_ground_floor_importing_an_app_fails():
     graph = import_graph()
-    graph[("sla", "accounts")] = graph[("sla", "accounts")] - {("sla/models.py", "accounts.roles")}
+    graph[("org", "sla")] = {("org/access.py", "sla.models")}
     assert violations(graph) == [
-        "known back-arrow sla/models.py → accounts.roles is gone: remove it from KNOWN_BACK_ARROWS"
+        "org/access.py imports sla.models: org (floor 0) imports sla, a floor above (floor 1)",
+        "apps import each other: org → sla → org",
     ]

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from org.models import Department, User
 from sla.services import audit_record
 from sla.validators import YEAR, check_range
 
 from ..access import may_record_hr_events
-from ..models import Department, Grant, HrEvent, User
+from ..models import Grant, HrEvent
 from .users import _revoke, user_deactivate
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.access import is_read_only
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla.models import Deadline, Level
 from sla.services import audit_record, deadline_cancel, deadline_meet, deadline_start, notify
 from sla.workflow import TransitionForbidden, apply_transition
 
-from ..access import is_read_only
-from ..models import AccountRequest, Department, Grant, User, concerns
-from ..roles import Role
+from ..models import AccountRequest, Grant, concerns
 from .users import _revoke, password_link_send, user_deactivate
 
 DEADLINE_KIND = "account-request"
@@ -120,7 +121,7 @@ def account_request_manager_approve(*, request: AccountRequest, by: User, commen
 
 
 def _start_it_deadline(request: AccountRequest, at: datetime) -> Deadline:
-    it = Department.objects.filter(code="it").first()
+    it = Department.objects.filter(code=Dept.IT).first()
     deadline = deadline_start(
         subject=request,
         kind=DEADLINE_KIND,

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from org.models import User
 from sla.services import audit_record
 
-from ..models import ApiToken, User
+from ..models import ApiToken
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from org.models import User
 from sla import secrets
 from sla.models import Notification
 from sla.services import audit_record, notify
 
-from ..models import ApiToken, Grant, User
+from ..models import ApiToken, Grant
 
 log = logging.getLogger(__name__)
 

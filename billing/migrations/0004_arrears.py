@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(verbose_name='created at')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_orders', to='billing.arrearscase')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.department', verbose_name='department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.department', verbose_name='department')),
             ],
             options={
                 'verbose_name': 'service work order',

@@ -9,15 +9,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 
 from ..models import ArrearsCase, Customer, Invoice, Payment, ServiceWorkOrder
 from .lines import money, month_bounds
 from .runs import _require_it_role
 
-BACK_OFFICE_FOR_RESTRICTIONS = "nmc"
+BACK_OFFICE_FOR_RESTRICTIONS = Dept.NMC
 
 
 def invoice_due_date(period: date) -> date:

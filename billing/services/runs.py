@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import Department, User
-from accounts.roles import Role
 from core.errors import Invalid
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.publish import publish_after_commit
 from sla.validators import add_months, month_in_range
@@ -70,14 +70,14 @@ def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by: Use
                 kind=ANNOUNCEMENT_KIND,
                 title=str(run),
                 due_at=_announcement_due(run),
-                assessed_department=Department.objects.filter(code="it").first(),
+                assessed_department=Department.objects.filter(code=Dept.IT).first(),
             )
             sla.audit_record(subject=run, actor=by, transition="schedule", to_state=run.state)
     return run
 
 
 def _it_staff(*roles):
-    return User.objects.filter(is_active=True, department__code="it", groups__name__in=[str(r) for r in roles])
+    return User.objects.filter(is_active=True, department__code=Dept.IT, groups__name__in=[str(r) for r in roles])
 
 
 def _require_it_role(by: User, *roles):
@@ -180,5 +180,5 @@ def bill_run_announce(*, run: BillRun) -> None:
         "n": run.invoices.exclude(state=Invoice.State.VOID).count(),
     }
     sla.notify(users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER), subject=subject, body=body, channels=["sms"])
-    team = User.objects.filter(is_active=True, department__code="it")
+    team = User.objects.filter(is_active=True, department__code=Dept.IT)
     sla.notify(users=team, subject=subject, body=body, channels=["inapp", "email"])

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('org', '0001_initial'),
         ('billing', '0001_customers_services'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -42,8 +42,8 @@ class Migration(migrations.Migration):
                 ('repeat_reported_at', models.DateTimeField(blank=True, null=True, verbose_name='repeat reported to the supervisor at')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handler')),
-                ('handling_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='handling department')),
-                ('helper_departments', models.ManyToManyField(blank=True, related_name='+', to='accounts.department', verbose_name='helper departments')),
+                ('handling_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='handling department')),
+                ('helper_departments', models.ManyToManyField(blank=True, related_name='+', to='org.department', verbose_name='helper departments')),
                 ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reported_faults', to=settings.AUTH_USER_MODEL, verbose_name='reporter')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fault_tickets', to='billing.service', verbose_name='affected circuit')),
             ],
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('level', models.CharField(choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('-', 'no level')], default='B', max_length=1, verbose_name='level')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='handling department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='handling department')),
             ],
             options={
                 'verbose_name': 'internal system',
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='owning department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='owning department')),
             ],
             options={
                 'verbose_name': 'problem',
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('rectification_result', models.TextField(blank=True, verbose_name='rectification result')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('business_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='owning business department')),
+                ('business_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='owning business department')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
                 ('appeal_outcome', models.TextField(blank=True, verbose_name='12300 outcome')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='handling department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='handling department')),
                 ('quality_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='complaints', to='faults.qualityevent', verbose_name='quality event')),
             ],
             options={

@@ -9,8 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.access import is_read_only
-from accounts.models import User
+from org.access import is_read_only
+from org.models import User
 from sla import services as sla
 from sla.models import Deadline
 from sla.workflow import TransitionConflict, apply_transition

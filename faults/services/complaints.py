@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from org.models import Department, User
 from sla import services as sla
 from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict

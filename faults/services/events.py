@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.access import has_role_in
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict
@@ -39,7 +39,7 @@ def _validate_override(override_level: str, override_reason: str) -> None:
 
 
 def _custsvc() -> Department | None:
-    return Department.objects.filter(code="custsvc").first()
+    return Department.objects.filter(code=Dept.CUSTSVC).first()
 
 
 def event_create(
@@ -160,9 +160,9 @@ def event_update_figures(
 
 def event_recipients(event: QualityEvent) -> list:
     """F2.8: who receives the published warning, by level (red/orange also reach the leadership group)."""
-    codes = {event.business_department.code, "custsvc"}
+    codes = {event.business_department.code, Dept.CUSTSVC}
     if event.level in (WarningLevel.RED, WarningLevel.ORANGE):
-        codes.add("office")
+        codes.add(Dept.OFFICE)
     users = {u.pk: u for u in _members(Department.objects.filter(code__in=codes))}
     if event.level in (WarningLevel.RED, WarningLevel.ORANGE):
         # company leaders / the leadership group: whoever holds the leader role
@@ -218,7 +218,7 @@ def _event_obligation(event: QualityEvent, *, by: User, kind: str, fields: dict,
         if not (
             has_role_in(by, [r for r in Role if r not in (Role.AUDITOR, Role.VIEWER)], locked.business_department)
             or has_role_in(by, (Role.DISPATCHER,), None)
-            or (by.department and by.department.code == "custsvc")
+            or (by.department and by.department.code == Dept.CUSTSVC)
         ):
             raise PermissionDenied
         values = {k: (now if v is None else v) for k, v in fields.items()}

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.workflow import TransitionConflict
 
@@ -52,7 +52,7 @@ def fault_broadcast(*, ticket: FaultTicket, at: datetime) -> FaultNotice:
         "description": ticket.description,
     }
     front = _members(Department.objects.filter(side=Department.Side.FRONT))
-    copies = _members(Department.objects.filter(code="it")) + _members(
+    copies = _members(Department.objects.filter(code=Dept.IT)) + _members(
         [ticket.handling_department], (Role.SUPERVISOR, Role.DEPT_MANAGER)
     )
     sla.notify(users=front, subject=subject, body=body, channels=["inapp", "sms"])

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
-from accounts.models import User
-from accounts.roles import Role
+from org.access import has_role_in
+from org.models import User
+from org.roles import Role
 from sla import services as sla
 from sla.workflow import TransitionConflict
 

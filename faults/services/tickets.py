@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.models import Level
 from sla.validators import BACKFILL_LIMIT, check_happened
@@ -77,7 +77,7 @@ def fault_report(
         if system is not None:
             handling_department = system.department
         else:
-            handling_department = Department.objects.filter(code="nmc").first()
+            handling_department = Department.objects.filter(code=Dept.NMC).first()
             if handling_department is None:
                 errors["handling_department"] = _("Choose the handling department.")
     if errors:

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
-from accounts.models import Department
+from org.models import Department
 from sla.validators import SaneDatesSerializerMixin
 
 from .. import selectors, services

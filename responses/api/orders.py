@@ -9,8 +9,8 @@ from rest_framework import exceptions, mixins, parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Department
 from billing.models import Customer
+from org.models import Department
 from sla.models import Level
 from sla.validators import SaneDatesSerializerMixin, sane_date
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
-from accounts.access import reads_reports
+from org.access import reads_reports
 
 from .. import selectors
 

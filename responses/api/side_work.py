@@ -8,10 +8,10 @@ from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.access import has_role_in
-from accounts.models import Department
-from accounts.roles import Role
 from core.viewsets import RecordViewSet
+from org.access import has_role_in
+from org.models import Department
+from org.roles import Role
 from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesSerializerMixin, sane_date
 
 from .. import selectors, services

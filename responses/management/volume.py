@@ -120,7 +120,7 @@ def generate_deadlines(*, now, stdout=None) -> int:
 
 def _center_id() -> int | None:
     """Provisioning deadlines answer to the Center, as ``responses.services`` starts them (issue 11)."""
-    from accounts.models import Department
+    from org.models import Department
 
     return Department.objects.filter(side=Department.Side.CENTER).order_by("pk").values_list("pk", flat=True).first()
 

@@ -8,9 +8,9 @@ where avoidable.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in, works_in_back_office
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.access import has_role_in, works_in_back_office
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.models import Deadline, Level
 from sla.selectors import deadlines_of
@@ -23,7 +23,7 @@ NEW_BUILD = "order-new-build"
 STEP_RESOURCE = "step-resource"
 REQUISITION = "requisition"
 CONFIRMATION = "order-confirmation"
-NETBUILD = "netbuild"
+NETBUILD = Dept.NETBUILD
 LEVEL_BELOW: dict[str, str] = {Level.A: Level.B, Level.B: Level.C, Level.C: Level.C}
 
 

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.access import has_role_in
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.workflow import TransitionForbidden
 
@@ -41,7 +41,7 @@ def build_decision_raise(*, by: User, kind, site, expected_demand, buildings, co
 @transaction.atomic
 def build_decision_estimate(*, decision: BuildDecision, by: User, cost) -> BuildDecision:
     """R1.18: 网络建设部 estimates the cost."""
-    _in_department(by, "netbuild")
+    _in_department(by, Dept.NETBUILD)
     if cost is None or cost <= 0:
         raise ValidationError({"cost": _("Enter a cost greater than zero.")})
     return _apply(decision, "estimate", by=by, cost=cost)

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import is_read_only
-from accounts.models import User
+from org.access import is_read_only
+from org.models import User
 from sla import services as sla
 from sla.validators import YEAR, check_ahead
 from sla.workflow import TransitionForbidden

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
+from org.models import Department
+from org.roles import Dept
 from sla import services as sla
 
 from ..models import EquipmentNeed, EquipmentReport, Order
@@ -18,7 +19,7 @@ def _send_equipment(needs, *, start, end, emergency_order=None) -> EquipmentRepo
     totals: Counter[str] = Counter()
     for need in needs:
         totals[need.item] += need.quantity
-    netbuild = Department.objects.get(code="netbuild")
+    netbuild = Department.objects.get(code=Dept.NETBUILD)
     report = EquipmentReport.objects.create(
         period_start=start, period_end=end, emergency_order=emergency_order, totals=dict(totals), sent_to=netbuild
     )

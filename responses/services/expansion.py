@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from org.models import Department, User
+from org.roles import Dept
 from sla import services as sla
 from sla.workflow import TransitionForbidden
 
@@ -24,14 +25,14 @@ def expansion_request_raise(*, order: Order, by: User, reason: str) -> Expansion
         raise ValidationError({"reason": _("This field is required.")})
     req = ExpansionRequest.objects.create(order=order, reason=reason, raised_by=by)
     sla.audit_record(subject=order, actor=by, transition="expansion_request", comment=reason)
-    netmgmt = Department.objects.get(code="netmgmt")
+    netmgmt = Department.objects.get(code=Dept.NETMGMT)
     sla.notify(users=list(netmgmt.members.all()), subject=_("Expansion request for %(o)s") % {"o": order.number})
     return req
 
 
 @transaction.atomic
 def expansion_request_plan(*, request: ExpansionRequest, by: User, plan: str) -> ExpansionRequest:
-    _in_department(by, "netmgmt")  # R1.15: only 网络管理部 plans an expansion
+    _in_department(by, Dept.NETMGMT)  # R1.15: only 网络管理部 plans an expansion
     if not (plan or "").strip():
         raise ValidationError({"plan": _("This field is required.")})
     req = _apply(request, "plan_it", by=by, plan=plan)

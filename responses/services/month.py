@@ -7,14 +7,15 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Department
+from org.models import Department
+from org.roles import Dept
 from sla.models import Level
 
 from ..models import Order
 from ..selectors import month_bounds
 from ._common import _assess, _now
 
-GOV_ENTERPRISE = "gov_enterprise"
+GOV_ENTERPRISE = Dept.GOV_ENTERPRISE
 A_FLOOR_GOV_ENTERPRISE = 6  # R1.4
 
 

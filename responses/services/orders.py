@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role_in
-from accounts.models import Department, User
-from accounts.roles import Role
 from billing import services as billing
+from org.access import has_role_in
+from org.models import Department, User
+from org.roles import Dept, Role
 from sla import services as sla
 from sla.models import Deadline, Level
 from sla.selectors import deadlines_of
@@ -78,7 +78,7 @@ def order_validate_content(*, front_department: Department, data: dict, attachme
                 errors["quantity_to_add"] = _("A capacity expansion must state the quantity to add.")
         if btype.needs_attachment and attachments_count == 0 and data.get("_check_attachments"):
             errors["attachments"] = _("This business type needs an attachment.")
-        if btype.is_residential_wiring and front_department.code != "public":
+        if btype.is_residential_wiring and front_department.code != Dept.PUBLIC:
             errors["business_type"] = _("Residential wiring needs come from 公众客户部.")
     if front_department.side != Department.Side.FRONT:
         errors["front_department"] = _("Only a front-office department raises orders.")

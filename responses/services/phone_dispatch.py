@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import is_center_dispatcher
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.access import is_center_dispatcher
+from org.models import Department, User
+from org.roles import Role
 from sla import services as sla
 from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict, TransitionForbidden

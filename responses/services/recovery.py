@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import is_center_dispatcher
-from accounts.models import User
+from org.access import is_center_dispatcher
+from org.models import User
 from sla import services as sla
 from sla.validators import YEAR, check_happened
 from sla.workflow import TransitionConflict, TransitionForbidden

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from org.models import Department, User
 from sla import services as sla
 
 from ..models import Requisition

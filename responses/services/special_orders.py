@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from org.models import User
 from sla import services as sla
 from sla.models import Deadline
 from sla.workflow import TransitionConflict, TransitionForbidden

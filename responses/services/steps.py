@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from accounts.models import User
+from org.models import User
 from sla import services as sla
 from sla.calendars import WorkingCalendar
 from sla.models import Deadline

@@ -8,14 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    AuthenticatedRequest,
-    has_role_in,
-    works_in_back_office,
-)
-from accounts.models import Department
-from accounts.roles import Role
 from core.views import form_action, run_action
+from org.access import AuthenticatedRequest, has_role_in, works_in_back_office
+from org.models import Department
+from org.roles import Dept, Role
 
 from .. import selectors, services
 from ..forms import (
@@ -52,8 +48,8 @@ def build_decisions(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "query": query,
         "form": form,
-        "may_estimate": works_in_back_office(user, "netbuild"),
-        "may_decide": getattr(user.department, "code", "") == "market" and has_role_in(user, [Role.LEADER], None),
+        "may_estimate": works_in_back_office(user, Dept.NETBUILD),
+        "may_decide": getattr(user.department, "code", "") == Dept.MARKET and has_role_in(user, [Role.LEADER], None),
         "cost_form": CostForm(),
     }
     return render(request, "responses/build_list.html", context)

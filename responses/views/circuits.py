@@ -6,10 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.access import (
-    AuthenticatedRequest,
-)
-from accounts.models import Department
+from org.access import AuthenticatedRequest
+from org.models import Department
 
 from .. import selectors
 from .common import page_of

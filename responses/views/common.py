@@ -11,8 +11,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import AuthenticatedRequest
 from core.views import run_action
+from org.access import AuthenticatedRequest
 
 from .. import selectors
 from ..models import Order

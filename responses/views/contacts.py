@@ -11,11 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    AuthenticatedRequest,
-    is_read_only,
-)
 from core.views import form_action, run_action
+from org.access import AuthenticatedRequest, is_read_only
 
 from .. import selectors, services
 from ..forms import (

@@ -8,11 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    AuthenticatedRequest,
-    works_in_back_office,
-)
 from core.views import form_action, run_action
+from org.access import AuthenticatedRequest, works_in_back_office
+from org.roles import Dept
 
 from .. import selectors, services
 from ..forms import (
@@ -39,7 +37,7 @@ def expansion_requests(request: AuthenticatedRequest) -> HttpResponse:
         "query": query,
         "states": ExpansionRequest.State.choices,
         "state": state,
-        "may_plan": works_in_back_office(user, "netmgmt"),
+        "may_plan": works_in_back_office(user, Dept.NETMGMT),
         "plan_form": ExpansionPlanForm(),
     }
     return render(request, "responses/expansion_list.html", context)
@@ -50,7 +48,7 @@ def expansion_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """R1.15: 网络监控中心 cannot allocate an expansion order's capacity: a request to 网络管理部."""
     user = request.user
     order = order_or_403(user, pk)
-    if not works_in_back_office(user, "nmc"):
+    if not works_in_back_office(user, Dept.NMC):
         raise PermissionDenied
     form = ExpansionRaiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +70,7 @@ def expansion_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Action carried out."))
     else:
-        if not works_in_back_office(request.user, "netmgmt"):
+        if not works_in_back_office(request.user, Dept.NETMGMT):
             raise PermissionDenied
         messages.error(request, _("Enter the plan."))
     return redirect("responses:expansion-list")

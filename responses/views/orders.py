@@ -14,16 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    AuthenticatedRequest,
-    has_role_in,
-    is_read_only,
-    reads_everything,
-)
-from accounts.models import Department
-from accounts.roles import Role
 from core.actions import available_actions
 from core.views import run_action
+from org.access import AuthenticatedRequest, has_role_in, is_read_only, reads_everything
+from org.models import Department
+from org.roles import Role
 from sla.models import AuditEntry
 from sla.selectors import deadlines_of, deadlines_of_each
 

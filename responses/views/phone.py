@@ -8,13 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import (
-    AuthenticatedRequest,
-    has_role_in,
-    is_center_dispatcher,
-)
-from accounts.roles import Role
 from core.views import form_action
+from org.access import AuthenticatedRequest, has_role_in, is_center_dispatcher
+from org.roles import Role
 from sla.calendars import WorkingCalendar
 
 from .. import selectors, services

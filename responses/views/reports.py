@@ -5,10 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
-from accounts.access import (
-    AuthenticatedRequest,
-    reads_reports,
-)
+from org.access import AuthenticatedRequest, reads_reports
 
 from .. import selectors
 from ..exports import report_tables, report_workbook

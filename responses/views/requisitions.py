@@ -9,15 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    AuthenticatedRequest,
-    has_role_in,
-    is_center_dispatcher,
-    is_read_only,
-)
-from accounts.models import Department
-from accounts.roles import Role
 from core.views import form_action, run_action
+from org.access import AuthenticatedRequest, has_role_in, is_center_dispatcher, is_read_only
+from org.models import Department
+from org.roles import Role
 
 from .. import selectors, services
 from ..forms import (

@@ -11,14 +11,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    AuthenticatedRequest,
-    has_role_in,
-    reads_everything,
-)
-from accounts.roles import Role
 from core.actions import available_actions
 from core.views import run_action
+from org.access import AuthenticatedRequest, has_role_in, reads_everything
+from org.roles import Role
 from sla.validators import sane_date
 
 from .. import rules, selectors, services

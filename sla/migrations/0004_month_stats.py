@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_accountrequest_hrevent_grant'),
+        ('org', '0001_initial'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('sla', '0003_event_handlers'),
     ]
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deadlinemonthstat',
             name='department',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department'),
         ),
         migrations.AddConstraint(
             model_name='deadlinemonthstat',

@@ -17,7 +17,7 @@ OLD_TO_NEW_ROLES = {
 
 
 def forwards(apps, schema_editor):
-    Department = apps.get_model("accounts", "Department")
+    Department = apps.get_model("org", "Department")
     Deadline = apps.get_model("sla", "Deadline")
     SlaPolicy = apps.get_model("sla", "SlaPolicy")
     center = Department.objects.filter(side="center").order_by("pk").first()
@@ -38,7 +38,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_hr_event_applied_at"),
+        ("org", "0001_initial"),
         ("sla", "0005_covering_dashboard_indexes"),
     ]
 

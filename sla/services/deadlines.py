@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Department, User
+from org.models import Department, User
 
 from ..calendars import add_duration
 from ..models import Deadline, EscalationRung, Level, SlaPolicy

@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.models import Department, User
+from org.roles import Role
 
 from ..hooks import handlers_for
 from ..models import AuditEntry, Deadline, DeadlineEvent, EscalationRung, Notification

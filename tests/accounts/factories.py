@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from accounts.models import AccountRequest, User
-from accounts.roles import Role
+from accounts.models import AccountRequest
 from accounts.services import account_request_submit
+from org.models import User
+from org.roles import Role
 from tests.factories import UserFactory
 
 

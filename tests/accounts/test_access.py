@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.views import View
 
-from accounts.access import RoleRequiredMixin, role_required
-from accounts.roles import Role
+from org.access import RoleRequiredMixin, role_required
+from org.roles import Role
 from sla.models import AuditEntry
 from tests.factories import UserFactory
 
@@ -65,7 +65,7 @@ def test_role_changes_in_the_admin_are_audited(org, client):
     target = UserFactory(username="bob", department=org["nmc"], roles=[Role.BACK_MEMBER])
     client.force_login(admin)
     response = client.post(
-        f"/admin/accounts/user/{target.pk}/change/",
+        f"/admin/org/user/{target.pk}/change/",
         {
             "username": "bob",
             "email": "bob@example.com",

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AccountRequest, Grant, User
-from accounts.roles import Role
+from accounts.models import AccountRequest, Grant
+from org.models import User
+from org.roles import Role
 from sla import services as sla_services
 from sla.models import AuditEntry, Deadline, Notification
 from sla.selectors import audit_trail_of

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import AccountRequest, Grant, User
-from accounts.roles import Role
+from accounts.models import AccountRequest, Grant
+from org.models import User
+from org.roles import Role
 from tests.accounts.factories import make_cast, submit_role_request
 
 pytestmark = pytest.mark.django_db

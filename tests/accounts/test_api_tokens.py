@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import ApiToken, HrEvent, User
+from accounts.models import ApiToken, HrEvent
+from org.models import User
 from sla.models import AuditEntry
 from tests.accounts.factories import make_cast
 from tests.factories import UserFactory

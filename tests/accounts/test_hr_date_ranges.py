@@ -14,7 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import HrEvent, User
+from accounts.models import HrEvent
+from org.models import User
 from tests.accounts.factories import make_cast
 
 pytestmark = pytest.mark.django_db

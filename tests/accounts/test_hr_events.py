@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import ApiToken, Grant, HrEvent, User
-from accounts.roles import Role
+from accounts.models import ApiToken, Grant, HrEvent
+from org.models import User
+from org.roles import Role
 from sla.models import AuditEntry
 from tests.accounts.factories import make_cast, submit_role_request
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.defaults import DEPARTMENTS
-from accounts.models import Department, User
-from accounts.roles import Role
+from org.defaults import DEPARTMENTS
+from org.models import Department, User
+from org.roles import Role
 from sla.models import EscalationRung, SlaPolicy
 
 pytestmark = pytest.mark.django_db

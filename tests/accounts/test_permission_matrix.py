@@ -1,4 +1,4 @@
-"""The permission matrix of accounts and sla (issue 5 acceptance): every role × every endpoint/page ×
+"""The permission matrix of accounts, sla and dashboards (issue 5 acceptance): every role × every endpoint/page ×
 action, for an object of the user's own department and of another one, asserts the exact answer.
 
 The machinery (World, enumeration, the runner) is in tests/permission_matrix.py; the other apps'
@@ -25,7 +25,7 @@ from tests.permission_matrix import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"accounts", "sla"}
+APPS = {"accounts", "sla", "dashboards"}  # the overdue dashboard left sla for dashboards (issue 12 §3)
 
 # Who sees an account request / grant / HR record of a department (accounts.access):
 # managers and leaders their own department's, IT and the read-all roles (Center, viewer, auditor) all.
@@ -102,9 +102,9 @@ DASHBOARD = {
 }
 PAGES = {
     ("home", "view"): ALL_READ,
-    ("sla:dashboard", "view"): DASHBOARD,
-    ("sla:dashboard-data", "view"): DASHBOARD,
-    ("sla:deadlines", "view"): DASHBOARD,
+    ("dashboards:dashboard", "view"): DASHBOARD,
+    ("dashboards:dashboard-data", "view"): DASHBOARD,
+    ("dashboards:deadlines", "view"): DASHBOARD,
     ("sla:inbox", "view"): ALL_READ,
     ("sla:inbox-read", "post"): {"*": (302, 302), ANON: (LOGIN, LOGIN)},
     ("acct-requests", "view"): ALL_READ,
@@ -220,7 +220,7 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
 
 
 def prepare_page(world, name, action, dept, user, which):
-    if name == "sla:deadlines":
+    if name == "dashboards:deadlines":
         return [], {"category": "order", "window": "overdue"}
     if name == "acct-request-new" and action == "create":
         return [], {
@@ -249,7 +249,7 @@ def world(org):
     return make_world(org)
 
 
-def test_every_endpoint_of_accounts_and_sla_is_in_the_matrix():
+def test_every_endpoint_of_accounts_sla_and_dashboards_is_in_the_matrix():
     missing, missing_pages = missing_rows(APPS, API, PAGES)
     assert not missing, f"add rows to API for {missing}"
     assert not missing_pages, f"add rows to PAGES for {missing_pages}"
@@ -262,7 +262,7 @@ def test_every_app_with_endpoints_has_a_permission_matrix():
 
 def test_permission_matrix_of_every_role_endpoint_action_and_department(world, client, capsys, record_property):
     cells = run_matrix(
-        app="accounts+sla",
+        app="accounts+sla+dashboards",
         world=world,
         client=client,
         api_table=API,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import Role
+from org.roles import Role
 from sla.models import AuditEntry
 from tests.factories import UserFactory
 

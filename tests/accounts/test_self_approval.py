@@ -5,8 +5,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import AccountRequest, User
-from accounts.roles import Role
+from accounts.models import AccountRequest
+from org.models import User
+from org.roles import Role
 from sla.workflow import TransitionForbidden
 from tests.accounts.factories import make_cast
 from tests.factories import UserFactory

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.roles import Role
 from billing.models import Customer, Service
+from org.roles import Role
 from tests.factories import UserFactory
 from tests.responses.conftest import cat, people  # noqa: F401 - fixtures shared with the orders tests
 

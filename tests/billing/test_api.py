@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from accounts.roles import Role
 from billing import services
 from billing.models import BillRun
+from org.roles import Role
 from tests.billing.conftest import make_service
 from tests.billing.test_bill_runs import ALL_CHECKS, run_to_review
 from tests.factories import UserFactory

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from billing import rules, services
 from billing.models import BillRun
 from core.actions import available_actions
+from org.roles import Role
 from tests.factories import UserFactory
 from tests.pages import check_buttons, refused_inline
 

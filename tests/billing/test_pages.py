@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from billing import services
 from billing.models import BillRun
+from org.roles import Role
 from tests.billing.conftest import make_service
 from tests.billing.test_bill_runs import run_to_review
 from tests.factories import UserFactory

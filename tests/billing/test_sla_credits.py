@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.roles import Role
 from billing import services
 from faults import services as faults
+from org.roles import Role
 from tests.billing.conftest import make_service
 from tests.billing.test_bill_runs import run_to_review
 from tests.factories import UserFactory

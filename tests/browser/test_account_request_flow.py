@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.defaults import load_organisation
-from accounts.models import Department, User
+from org.defaults import load_organisation
+from org.models import Department, User
 from sla.defaults import load_sla_defaults
 from tests.browser.conftest import screenshot
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import User
+from org.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,12 +49,12 @@ def test_the_pages_and_the_admin_live_with_the_policy(page):
     expect(page.locator("h1")).to_contain_text("欢迎")
     user = User.objects.get(username="jk_supervisor")
     names = [
-        "home", "sla:inbox", "sla:dashboard", "sla:deadlines", "acct-requests", "acct-request-new", "acct-grants",
-        "acct-hr", "faults:queue", "faults:report", "faults:events", "responses:list", "responses:center",
-        "responses:report", "billing:runs", "admin:index", "admin:accounts_user_changelist",
+        "home", "sla:inbox", "dashboards:dashboard", "dashboards:deadlines", "acct-requests", "acct-request-new",
+        "acct-grants", "acct-hr", "faults:queue", "faults:report", "faults:events", "responses:list",
+        "responses:center", "responses:report", "billing:runs", "admin:index", "admin:org_user_changelist",
         "admin:sla_notification_changelist", "admin:sla_slapolicy_changelist",
     ]  # fmt: skip
-    paths = [reverse(name) for name in names] + [reverse("admin:accounts_user_change", args=[user.pk])]
+    paths = [reverse(name) for name in names] + [reverse("admin:org_user_change", args=[user.pk])]
     for path in paths:
         response = page.goto(path)
         assert response.status < 400, (path, response.status)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from accounts.roles import Role
+from org.roles import Role
 from responses.defaults import load_catalogue
 from sla import services
 from tests.browser.conftest import screenshot

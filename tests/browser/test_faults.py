@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
 
-from accounts.roles import Role
 from faults.models import FaultTicket
+from org.roles import Role
 from sla import services as sla
 from sla.models import DeadlineEvent
 from tests.browser.conftest import screenshot

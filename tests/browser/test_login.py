@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.models import User
+from org.models import User
 from sla import services
 from tests.browser.conftest import screenshot
 

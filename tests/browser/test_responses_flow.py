@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import User
+from org.models import User
 from responses import services
 from responses.defaults import load_catalogue
 from responses.models import Order
@@ -127,7 +127,7 @@ def test_order_not_confirmed_within_2_days_is_auto_confirmed_and_shown(page):
     users = {u.username: u for u in User.objects.filter(username__in=["zq_admin", "dispatcher", "jk_member"])}
     order = services.order_submit(order=make_order(users["zq_admin"], types["phone"]), by=users["zq_admin"])
     order = services.order_accept(order=order, by=users["dispatcher"])
-    from accounts.models import Department
+    from org.models import Department
 
     order = services.order_dispatch(
         order=order, by=users["dispatcher"], steps=[(Department.objects.get(code="nmc"), "端口")]

@@ -1,7 +1,7 @@
 import pytest
 
-from accounts.models import Department
-from accounts.roles import Role
+from org.models import Department
+from org.roles import Role
 
 from .factories import FastUserFactory as UserFactory
 from .factories import InternalSystemFactory, ServiceFactory

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Department
 from faults import services
+from org.models import Department
 
 from .factories import ServiceFactory
 

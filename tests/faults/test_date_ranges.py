@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import Department
 from faults import services
 from faults.models import Complaint, FaultTicket, QualityEvent
+from org.models import Department
 from sla.models import Deadline
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Department
 from faults import selectors, services
 from faults.levels import Figures, warning_level
 from faults.models import Complaint, QualityEvent
+from org.models import Department
 from sla import services as sla
 from sla.selectors import deadlines_of
 from sla.workflow import TransitionConflict, TransitionForbidden
@@ -178,7 +178,7 @@ def test_f2_8_missed_report_deadline_breaches(people, business):
 
 
 def UserFactoryOffice():
-    from accounts.roles import Role
+    from org.roles import Role
 
     from .factories import FastUserFactory
 

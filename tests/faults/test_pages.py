@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Department
 from faults import services
+from org.models import Department
 from tests.pages import refused_inline
 
 from .factories import ServiceFactory

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from accounts.models import Department
 from faults import services
 from faults.models import Complaint, FaultTicket, QualityEvent
+from org.models import Department
 
 pytestmark = pytest.mark.django_db
 

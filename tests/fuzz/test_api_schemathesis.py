@@ -30,9 +30,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from werkzeug.test import Client
 
-from accounts.models import User
 from accounts.services import api_token_issue
 from config.wsgi import application
+from org.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ import pytest
 from django.db import connection
 
 from accounts import services
-from accounts.models import AccountRequest, User
+from accounts.models import AccountRequest
+from org.models import User
 from sla.models import Notification
 from tests.accounts.factories import make_cast
 from tests.celery_harness import wait_until

@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.roles import Role
+from org.roles import Role
 from sla import services
 from sla.models import Deadline, DeadlineEvent, Notification
 from sla.tasks import sweep_deadlines

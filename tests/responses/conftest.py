@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.roles import Role
+from org.roles import Role
 from responses.defaults import load_catalogue
 from tests.factories import UserFactory
 

@@ -85,7 +85,7 @@ def test_s5_1_dashboard_on_generated_volume_shows_no_unassessed_department(org, 
     from django.db import connection
     from django.urls import reverse
 
-    from accounts.roles import Role
+    from org.roles import Role
     from sla.models import Deadline
     from tests.factories import UserFactory
 
@@ -95,8 +95,8 @@ def test_s5_1_dashboard_on_generated_volume_shows_no_unassessed_department(org, 
     assert Deadline.objects.filter(state__in=Deadline.ACTIVE_STATES).exists()
     assert not Deadline.objects.filter(assessed_department__isnull=True).exists()
     client.force_login(UserFactory(department=org["center"], roles=[Role.VIEWER]))
-    data = client.get(reverse("sla:dashboard-data")).json()
-    page = client.get(reverse("sla:dashboard")).content.decode()
+    data = client.get(reverse("dashboards:dashboard-data")).json()
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
     assert data["rows"], "the generated volume puts something on the board"
     assert all(row["department_name"] != "—" for row in data["rows"])
     assert all(series["department"] != "—" for series in data["series"])
@@ -114,7 +114,7 @@ def test_s5_4_demo_run_every_warning_and_breach_reaches_someone_and_the_board_na
     from django.core.management import call_command
     from django.urls import reverse
 
-    from accounts.models import User
+    from org.models import User
     from sla.hooks import handlers_for
     from sla.models import Deadline
 
@@ -127,7 +127,7 @@ def test_s5_4_demo_run_every_warning_and_breach_reaches_someone_and_the_board_na
             sla.sweep_due_deadlines()
     with time_machine.travel(start + timedelta(days=40), tick=False):
         client.force_login(User.objects.get(username="viewer"))
-        data = client.get(reverse("sla:dashboard-data")).json()
+        data = client.get(reverse("dashboards:dashboard-data")).json()
     events = DeadlineEvent.objects.filter(kind__in=[DeadlineEvent.Kind.WARNING, DeadlineEvent.Kind.BREACH])
     kinds = set(events.values_list("kind", flat=True))
     assert kinds == {DeadlineEvent.Kind.WARNING, DeadlineEvent.Kind.BREACH}, "the demo's deadlines come due"

@@ -26,8 +26,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Department
 from billing.models import Customer
+from org.models import Department
 from responses.defaults import load_catalogue
 from responses.models import (
     BuildDecision,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.management.commands.seed_demo import DEMO_USERS
-from accounts.roles import Role
+from org.roles import Role
 from sla import services
 from sla.defaults import POLICIES
 from sla.hooks import handlers_for

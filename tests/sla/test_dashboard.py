@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.roles import Role
+from org.roles import Role
 from sla import selectors, services
 from sla.models import DeadlineMonthStat
 from tests.factories import UserFactory
@@ -80,14 +80,14 @@ def test_dashboard_page_data_and_click_through(client, org):
     start(org, "order-provisioning", "B", NOW - timedelta(days=6))  # nmc, overdue
     start(org, "step-resource", "C", NOW - timedelta(days=4), dept="line")  # line, overdue
     client.force_login(UserFactory(department=org["gov_enterprise"], roles=[Role.FRONT_ADMIN]))
-    assert client.get(reverse("sla:dashboard")).status_code == 403
+    assert client.get(reverse("dashboards:dashboard")).status_code == 403
 
     client.force_login(manager)
     with time_machine.travel(NOW, tick=False):
-        page = client.get(reverse("sla:dashboard"))
-        data = client.get(reverse("sla:dashboard-data")).json()
+        page = client.get(reverse("dashboards:dashboard"))
+        data = client.get(reverse("dashboards:dashboard-data")).json()
         listing = client.get(
-            reverse("sla:deadlines"), {"category": "orders", "department": org["nmc"].pk, "window": "overdue"}
+            reverse("dashboards:deadlines"), {"category": "orders", "department": org["nmc"].pk, "window": "overdue"}
         )
     assert page.status_code == 200 and "超期看板" in page.content.decode()
     assert "vendor/chartjs/chart-4.6.1.umd.min.js" in page.content.decode()

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django_fsm import TransitionNotAllowed
 
-from accounts.models import Department
-from accounts.roles import Role
+from org.models import Department
+from org.roles import Role
 from sla import services
 from sla.models import AuditEntry, Deadline, DeadlineEvent, EscalationRung, Notification
 from sla.selectors import audit_trail_of, deadlines_of

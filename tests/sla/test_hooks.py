@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.models import Department
+from org.models import Department
 from sla import hooks, services
 from sla.models import DeadlineEvent
 from tests.factories import DepartmentFactory, make_policy

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from accounts.roles import Role
 from billing import services
 from billing.models import BillRun
+from org.roles import Role
 from sla.selectors import audit_trail_of
 from sla.workflow import TransitionConflict, apply_transition
 from tests.factories import UserFactory

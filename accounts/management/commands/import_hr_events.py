@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
 from accounts.services import CSV_COLUMNS, hr_events_import_csv
+from org.models import User
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
 from accounts.services import api_token_issue
+from org.models import User
 
 
 class Command(BaseCommand):

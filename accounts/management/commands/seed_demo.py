@@ -5,9 +5,9 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.defaults import load_organisation
-from accounts.models import User
-from accounts.roles import Role, ensure_role_groups
+from org.defaults import load_organisation
+from org.models import User
+from org.roles import Role, ensure_role_groups
 from sla.defaults import load_sla_defaults
 
 DEMO_PASSWORD = "Brp-demo-2026"

@@ -22,9 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.defaults import load_organisation
-from accounts.roles import Role, ensure_role_groups
 from billing.models import Customer
+from org.defaults import load_organisation
+from org.roles import Role, ensure_role_groups
 from responses.defaults import load_catalogue
 from responses.models import BusinessType, Order, WorkStep
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Department
+from org.models import Department
 from sla.models import Deadline, EscalationLadder, SlaPolicy
 
 

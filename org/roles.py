@@ -1,6 +1,8 @@
-"""Roles of SPEC §0. Each role is a Django group whose name is the role's code.
+"""Roles and departments of SPEC §0.
 
-A person may hold several roles; every permission check asks ``has_role``.
+Each role is a Django group whose name is the role's code; a person may hold several roles and
+every permission check asks ``has_role``. ``Dept`` names the departments' codes (``Department.code``)
+so that code asking "is this IT / the monitoring center?" says so by name, not by a bare string.
 """
 
 from django.db import models
@@ -18,6 +20,26 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Manager / dashboard viewer")
     IT_OPERATOR = "it_operator", _("IT operator")
     AUDITOR = "auditor", _("Auditor (read-only)")
+
+
+class Dept(models.TextChoices):
+    """The departments of SPEC §0 by code; ``org.defaults.DEPARTMENTS`` gives their names and sides."""
+
+    GOV_ENTERPRISE = "gov_enterprise"
+    PUBLIC = "public"
+    HOTLINE = "hotline"
+    MARKET = "market"
+    CENTER = "center"
+    NMC = "nmc"
+    LINE = "line"
+    WIRELESS = "wireless"
+    NETBUILD = "netbuild"
+    NETMGMT = "netmgmt"
+    VAS = "vas"
+    IT = "it"
+    CUSTSVC = "custsvc"
+    OFFICE = "office"
+    LEGAL = "legal"
 
 
 def ensure_role_groups():

@@ -11,6 +11,10 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # The organisation lived in ``accounts`` until issue 12 §3 moved it to this ground-floor app; the
+    # tables kept their names, so a database that applied ``accounts.0001_initial`` has this one applied.
+    replaces = [('accounts', '0001_initial')]
+
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
@@ -29,6 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'department',
                 'verbose_name_plural': 'departments',
                 'ordering': ['side', 'code'],
+                'db_table': 'accounts_department',
             },
         ),
         migrations.CreateModel(
@@ -48,13 +53,14 @@ class Migration(migrations.Migration):
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='accounts.department', verbose_name='department')),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='org.department', verbose_name='department')),
             ],
             options={
                 'verbose_name': 'user',
                 'verbose_name_plural': 'users',
                 'abstract': False,
                 'swappable': 'AUTH_USER_MODEL',
+                'db_table': 'accounts_user',
             },
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
