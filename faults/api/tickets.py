@@ -20,8 +20,8 @@ from core.viewsets import RecordViewSet
 from sla.models import Level
 from sla.validators import sane_date
 
-from . import selectors, services
-from .models import (
+from .. import selectors, services
+from ..models import (
     Complaint,
     EventCategory,
     EventSource,
