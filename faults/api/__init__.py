@@ -1,5 +1,20 @@
-"""REST API of the faults app, mounted under /api/v1/ (the router is merged in config/urls.py)."""
+"""REST API of the faults app, mounted under /api/v1/: one module per resource.
 
-from .tickets import router
+/api/v1/faults/, /api/v1/problems/, /api/v1/quality-events/, /api/v1/complaints/;
+transitions are ``POST /api/v1/<resource>/<id>/<action>/``. Every write calls
+``faults.services``; reads go through ``faults.selectors`` (visibility via
+accounts.access).
+"""
 
-__all__ = ["router"]
+from rest_framework.routers import SimpleRouter
+
+from .complaints import ComplaintViewSet
+from .events import QualityEventViewSet
+from .problems import ProblemViewSet
+from .tickets import FaultTicketViewSet
+
+router = SimpleRouter()
+router.register("faults", FaultTicketViewSet, basename="fault")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("quality-events", QualityEventViewSet, basename="quality-event")
+router.register("complaints", ComplaintViewSet, basename="complaint")
