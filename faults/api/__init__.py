@@ -1,0 +1,20 @@
+"""REST API of the faults app, mounted under /api/v1/: one module per resource.
+
+/api/v1/faults/, /api/v1/problems/, /api/v1/quality-events/, /api/v1/complaints/;
+transitions are ``POST /api/v1/<resource>/<id>/<action>/``. Every write calls
+``faults.services``; reads go through ``faults.selectors`` (visibility via
+org.access).
+"""
+
+from rest_framework.routers import SimpleRouter
+
+from .complaints import ComplaintViewSet
+from .events import QualityEventViewSet
+from .problems import ProblemViewSet
+from .tickets import FaultTicketViewSet
+
+router = SimpleRouter()
+router.register("faults", FaultTicketViewSet, basename="fault")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("quality-events", QualityEventViewSet, basename="quality-event")
+router.register("complaints", ComplaintViewSet, basename="complaint")
