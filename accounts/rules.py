@@ -6,11 +6,12 @@ with the source states); the services refuse a request that concerns the person 
 message (issue 11); the request's page builds its buttons from the same callables
 (``core.actions.available_actions`` with ``REQUEST_BUTTONS``).
 
-This module imports no model (the models import it); ``accounts.access`` imports the models, so it is
-imported inside the functions.
+This module imports none of this app's models (they import it); the organisation's checks
+(``org.access``) sit on the floor below and are imported as usual.
 """
 
 from core.actions import Rule
+from org.access import has_role_in
 from org.roles import Role
 
 
@@ -20,9 +21,7 @@ def concerns(request, user) -> bool:
 
 
 def _holds_in(user, role, department_id) -> bool:
-    """``accounts.access.has_role_in`` read by id (any department when None), so a page needs no row."""
-    from org.access import has_role_in
-
+    """``org.access.has_role_in`` read by id (any department when None), so a page needs no row."""
     return has_role_in(user, [role], None) and (department_id is None or user.department_id == department_id)
 
 

@@ -28,7 +28,7 @@ WRITER_ROLES = tuple(r for r in Role if r not in (Role.AUDITOR, Role.VIEWER))
 
 def _holds_in(user, roles, department_id) -> bool:
     """Holds one of ``roles`` (and may write) in the department ``department_id`` (any, when None:
-    ``accounts.access.has_role_in`` read by id, so the page needs no department row)."""
+    ``org.access.has_role_in`` read by id, so the page needs no department row)."""
     return has_role_in(user, roles, None) and (department_id is None or user.department_id == department_id)
 
 

@@ -1,4 +1,4 @@
-"""Reads of the faults app; visibility goes through accounts.access."""
+"""Reads of the faults app; visibility goes through org.access."""
 
 from datetime import datetime, time, timedelta
 

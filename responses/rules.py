@@ -18,7 +18,7 @@ BACK_ROLES = (Role.BACK_MEMBER, Role.BACK_ADMIN)
 
 
 def _in_department(user, department_id) -> bool:
-    """In the department ``department_id`` (any, when None: as ``accounts.access.has_role_in`` reads it)."""
+    """In the department ``department_id`` (any, when None: as ``org.access.has_role_in`` reads it)."""
     return department_id is None or user.department_id == department_id
 
 

@@ -1,4 +1,4 @@
-"""Reads of the responses app; every list is limited by ``accounts.access.department_scope``."""
+"""Reads of the responses app; every list is limited by ``org.access.department_scope``."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta

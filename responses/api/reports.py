@@ -11,7 +11,7 @@ from .. import selectors
 
 
 class MonthReportPermission(permissions.BasePermission):
-    """The same people as the overdue dashboard (``accounts.access.reads_reports``)."""
+    """The same people as the overdue dashboard (``org.access.reads_reports``)."""
 
     def has_permission(self, request, view):
         return bool(request.user and reads_reports(request.user))

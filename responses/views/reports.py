@@ -12,7 +12,7 @@ from ..exports import report_tables, report_workbook
 
 
 def _report_allowed(user) -> None:
-    """The same people as the overdue dashboard (``accounts.access.reads_reports``)."""
+    """The same people as the overdue dashboard (``org.access.reads_reports``)."""
     if not reads_reports(user):
         raise PermissionDenied
 

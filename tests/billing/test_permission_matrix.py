@@ -33,7 +33,7 @@ from tests.permission_matrix import (
 pytestmark = pytest.mark.django_db
 
 APPS = {"billing"}
-READERS = ("dispatcher", "viewer", "auditor")  # read every department's records (accounts.access)
+READERS = ("dispatcher", "viewer", "auditor")  # read every department's records (org.access)
 
 
 def it_only(**codes):

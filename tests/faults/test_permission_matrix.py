@@ -6,7 +6,7 @@ so no reporter links it elsewhere), a problem to its owning department (F2.5), a
 its **business department** (F2.8, the department that owns the event and sends the script and
 plan), a complaint to its handling department (F2.9). "Own" is an object of the acting user's
 department, "other" one of OTHER. The Center dispatcher, viewers and auditors read everything
-(accounts.access); Customer Service (客户服务部) publishes events. Machinery: tests/permission_matrix.py.
+(org.access); Customer Service (客户服务部) publishes events. Machinery: tests/permission_matrix.py.
 """
 
 from itertools import count
