@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,9 @@ from .models import ArrearsCase, BillRun
 
 
 def _readable(request):
+    """The billing lists: 403 outside IT and the read-all roles. A record's page asks no such thing:
+    a run or invoice the person may not see answers 404 from its lookup, like one that does not
+    exist (issue 12 §2; ``selectors.bill_runs_for`` is empty for them)."""
     if not selectors.may_see_billing(request.user):
         raise PermissionDenied
 
@@ -55,7 +58,6 @@ def _error_lists(exc: ValidationError):
 
 @login_required
 def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
-    _readable(request)
     run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
     invoices = Paginator(run.invoices.select_related("customer").order_by("number"), 50).get_page(
         request.GET.get("page")
@@ -92,10 +94,9 @@ ACTIONS = {
 @require_POST
 @login_required
 def run_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
-    _readable(request)
     run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
-    if name not in ACTIONS:
-        raise PermissionDenied
+    if name not in ACTIONS:  # an unknown action is no page: 404, as in faults and accounts (issue 12 §2)
+        raise Http404
     if pages.run_action(request, ACTIONS[name], run=run, user=request.user, post=request.POST):
         messages.success(request, _("Done."))
     return redirect("billing:run", pk=run.pk)
@@ -103,7 +104,6 @@ def run_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
 
 @login_required
 def invoice_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
-    _readable(request)
     invoice = get_object_or_404(selectors.invoices_for(request.user), pk=pk)
     return render(request, "billing/invoice.html", {"invoice": invoice})
 

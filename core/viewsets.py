@@ -8,7 +8,9 @@ A viewset over one kind of record declares, as class attributes, what it is abou
   queryset depends on the request (the action, a query parameter) overrides ``select`` instead;
 * ``object_kwarg``: the keyword the app's services take the record by (``order=``, ``ticket=`` …).
 
-``get_object`` finds the record in the selected queryset by ``pk`` (DRF's); ``perform_action``
+``get_object`` finds the record in the selected queryset by ``pk`` (``core.lookups.visible_record``:
+404 ``not_found`` alike for a record that does not exist and one outside the user's scope, issue 12
+§2); ``perform_action``
 calls a service on it as the request's user; ``body`` validates the request's body.
 
 DRF only: this module imports none of our apps (tests/test_structure.py).
@@ -19,6 +21,8 @@ from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from rest_framework import serializers, viewsets
+
+from .lookups import visible_record
 
 
 class RecordViewSet(viewsets.GenericViewSet):
@@ -42,6 +46,15 @@ class RecordViewSet(viewsets.GenericViewSet):
         """The records ``user`` may see here: the declared selector's."""
         return type(self).selector(user)
 
+    def get_object(self) -> Any:
+        """The record of the URL's ``pk`` among those the user may see here (``select``, then the
+        filter backends, as DRF's); ``NotFound`` (404) when there is none, however it is outside the
+        queryset."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        record = visible_record(self.filter_queryset(self.get_queryset()), self.kwargs.get(lookup))
+        self.check_object_permissions(self.request, record)
+        return record
+
     def body(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> dict[str, Any]:
         """The request's body validated by ``serializer_class`` (a 400 with field errors otherwise)."""
         body = serializer_class(data=self.request.data, **kwargs)
@@ -53,7 +66,7 @@ class RecordViewSet(viewsets.GenericViewSet):
     ) -> Any:
         """``service(<object_kwarg>=record, by=user, **body, **fields)`` on this record; what it returns.
 
-        The record is looked up first (403/404 before any 400), then ``body`` (if given) validated.
+        The record is looked up first (a 404 before any 400), then ``body`` (if given) validated.
         """
         record = self.get_object()
         if body is not None:

@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.lookups import visible_record
 from org.access import department_scope, has_role_in, reads_everything, reads_reports
 from org.models import Department
 from org.roles import Dept, Role
@@ -68,14 +69,17 @@ def order_list(user):
     return qs.order_by("-key_rank", "due_at", "id")
 
 
-def order_detail(user, pk: int) -> Order:
+def get_order_for(user, pk, *, for_write: bool = False) -> Order:
+    """The order ``pk`` as ``user`` may see it, with its steps, attachments, equipment and recovered
+    items (the order's page); ``core.errors.NotFound`` (404) when it does not exist or is outside
+    their scope (issue 12 §2). ``for_write`` locks the order's row."""
     qs = orders_visible_to(user).prefetch_related(
         Prefetch("steps", queryset=WorkStep.objects.select_related("department", "accepted_by")),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
         "equipment_needs",
         "recovered",
     )
-    return qs.get(pk=pk)
+    return visible_record(qs, pk, for_write=for_write)
 
 
 def orders_awaiting_confirmation(user):
@@ -184,6 +188,30 @@ def build_decisions_visible_to(user):
     if not user.is_authenticated or not user.department_id:
         return qs.none()
     return qs.filter(created_by__department=user.department_id)
+
+
+# --- One way to find a record (issue 12 §2) ---------------------------------------------------------
+# ``get_<record>_for(user, pk, *, for_write=False)``: the record from the person's visible ones, else
+# core.errors.NotFound (404), whether it does not exist or is outside their scope; ``for_write``
+# locks its row (inside a transaction). The order's, with what its page shows, is ``get_order_for``.
+
+
+def _get_for(visible_to):
+    def get_for(user, pk, *, for_write: bool = False):
+        return visible_record(visible_to(user), pk, for_write=for_write)
+
+    get_for.__doc__ = f"The record ``pk`` of ``{visible_to.__name__}(user)``; NotFound (404) otherwise."
+    return get_for
+
+
+get_step_for = _get_for(steps_visible_to)
+get_requisition_for = _get_for(requisitions_visible_to)
+get_contact_order_for = _get_for(contact_orders_visible_to)
+get_special_order_for = _get_for(special_orders_visible_to)
+get_phone_dispatch_for = _get_for(phone_dispatches_visible_to)
+get_expansion_request_for = _get_for(expansion_requests_visible_to)
+get_recovery_entry_for = _get_for(recovery_entries_visible_to)
+get_build_decision_for = _get_for(build_decisions_visible_to)
 
 
 def handover_evidence_missing(order: Order) -> list[str]:

@@ -1,14 +1,12 @@
-"""What the responses API's viewsets and serializers share: the page size, the 403 for a record
-outside one's scope, serializer fields built once, time left on a deadline, ``now`` in the context
-and ``act`` (call a service on the record and answer the record)."""
+"""What the responses API's viewsets and serializers share: the page size, serializer fields built
+once, time left on a deadline, ``now`` in the context and ``act`` (call a service on the record and
+answer the record)."""
 
 import copy
 
-from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 
@@ -19,18 +17,6 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class ScopedObjectMixin:
-    """A record that exists but is outside the user's scope answers 403, not 404 (the viewset's ``model``)."""
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            if self.model.objects.filter(pk=self.kwargs.get("pk")).exists():
-                raise exceptions.PermissionDenied(_("You may not see this record.")) from None
-            raise
 
 
 DEEP_COPIED_FIELDS = (serializers.BaseSerializer, serializers.ManyRelatedField)
@@ -81,5 +67,6 @@ class NowContextMixin:
         return Response(cls(result, context=self.get_serializer_context()).data)
 
 
-class ScopedViewSet(ScopedObjectMixin, NowContextMixin, RecordViewSet):
-    """The base of the responses viewsets: core's ``RecordViewSet`` with the pieces above."""
+class ScopedViewSet(NowContextMixin, RecordViewSet):
+    """The base of the responses viewsets: core's ``RecordViewSet`` (a record outside the user's scope
+    answers 404, like one that does not exist: issue 12 §2) with the pieces above."""

@@ -97,8 +97,7 @@ class ExpansionRequestSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         user = self.context["request"].user
-        if not selectors.orders_visible_to(user).filter(pk=validated_data["order"].pk).exists():
-            raise exceptions.PermissionDenied(_("You may not see this record."))
+        selectors.get_order_for(user, validated_data["order"].pk)  # 404 when it is not theirs to see
         return services.expansion_request_raise(by=user, **validated_data)
 
 
@@ -152,8 +151,7 @@ class RecoveryEntrySerializer(SaneDatesSerializerMixin, serializers.ModelSeriali
     def create(self, validated_data):
         user = self.context["request"].user
         order = validated_data.pop("order")
-        if not selectors.orders_visible_to(user).filter(pk=order.pk).exists():
-            raise exceptions.PermissionDenied(_("You may not see this record."))
+        selectors.get_order_for(user, order.pk)  # 404 when it is not theirs to see
         return services.recovery_record(order=order, by=user, **validated_data)
 
 

@@ -21,7 +21,7 @@ from ..forms import (
 from ..models import (
     BuildDecision,
 )
-from .common import Actions, page_of, run_named_action, visible_or_403
+from .common import Actions, page_of, run_named_action
 
 
 @login_required
@@ -86,6 +86,6 @@ BUILD_ACTIONS: Actions = {
 @require_POST
 @login_required
 def build_action(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
-    decision = visible_or_403(selectors.build_decisions_visible_to(request.user), BuildDecision, pk)
+    decision = selectors.get_build_decision_for(request.user, pk)
     run_named_action(request, BUILD_ACTIONS, name, decision)
     return redirect("responses:build-list")

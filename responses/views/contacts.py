@@ -22,7 +22,7 @@ from ..forms import (
 from ..models import (
     ContactOrder,
 )
-from .common import page_of, visible_or_403
+from .common import page_of
 
 
 @login_required
@@ -68,7 +68,7 @@ def contact_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @login_required
 def contact_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    contact = visible_or_403(selectors.contact_orders_visible_to(request.user), ContactOrder, pk)
+    contact = selectors.get_contact_order_for(request.user, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a reply."))

@@ -20,7 +20,7 @@ from ..forms import (
 from ..models import (
     ExpansionRequest,
 )
-from .common import order_or_403, page_of, visible_or_403
+from .common import page_of
 
 
 @login_required
@@ -47,7 +47,7 @@ def expansion_requests(request: AuthenticatedRequest) -> HttpResponse:
 def expansion_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """R1.15: 网络监控中心 cannot allocate an expansion order's capacity: a request to 网络管理部."""
     user = request.user
-    order = order_or_403(user, pk)
+    order = selectors.get_order_for(user, pk)
     if not works_in_back_office(user, Dept.NMC):
         raise PermissionDenied
     form = ExpansionRaiseForm(request.POST or None)
@@ -62,7 +62,7 @@ def expansion_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def expansion_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    req = visible_or_403(selectors.expansion_requests_visible_to(request.user), ExpansionRequest, pk)
+    req = selectors.get_expansion_request_for(request.user, pk)
     form = ExpansionPlanForm(request.POST)
     if form.is_valid():
         if run_action(

@@ -32,7 +32,7 @@ from ..models import (
     SpecialOrder,
     WorkStep,
 )
-from .common import PAGE_SIZE, Actions, order_or_403, plain, run_named_action
+from .common import PAGE_SIZE, Actions, plain, run_named_action
 
 
 @login_required
@@ -151,7 +151,7 @@ TRANSITION_LABELS = {
 @login_required
 def order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    order = order_or_403(user, pk)
+    order = selectors.get_order_for(user, pk)
     steps = list(order.steps.all().prefetch_related("special_orders"))
     for step in steps:  # each step's buttons (responses/_step_actions.html)
         step.may = available_actions(step, user, rules.STEP_BUTTONS)  # type: ignore[attr-defined]
@@ -239,7 +239,7 @@ ORDER_ACTIONS: Actions = {
 @require_POST
 @login_required
 def order_action(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
-    order = order_or_403(request.user, pk)
+    order = selectors.get_order_for(request.user, pk)
     run_named_action(request, ORDER_ACTIONS, name, order)
     return redirect("responses:detail", pk=order.pk)
 

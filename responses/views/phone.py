@@ -18,10 +18,7 @@ from ..forms import (
     OrderForm,
     PhoneDispatchForm,
 )
-from ..models import (
-    PhoneDispatch,
-)
-from .common import page_of, visible_or_403
+from .common import page_of
 
 
 @login_required
@@ -61,7 +58,7 @@ def phone_dispatches(request: AuthenticatedRequest) -> HttpResponse:
 def phone_backfill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """R1.11: the new-order form pre-filled from the phone dispatch; the order's clock starts at the phone time."""
     user = request.user
-    pd = visible_or_403(selectors.phone_dispatches_visible_to(user), PhoneDispatch, pk)
+    pd = selectors.get_phone_dispatch_for(user, pk)
     if not has_role_in(user, [Role.FRONT_ADMIN], pd.department):
         raise PermissionDenied
     if pd.order_id and request.method != "POST":

@@ -18,10 +18,7 @@ from ..forms import (
     QuarterForm,
     RecoveryEntryForm,
 )
-from ..models import (
-    RecoveryEntry,
-)
-from .common import order_or_403, page_of, visible_or_403
+from .common import page_of
 
 
 @login_required
@@ -58,7 +55,7 @@ def _this_quarter() -> dict:
 def recovery_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """R1.16: the department working a decommission records what it recovered."""
     user = request.user
-    order = order_or_403(user, pk)
+    order = selectors.get_order_for(user, pk)
     if not (
         has_role_in(user, [Role.BACK_MEMBER, Role.BACK_ADMIN], None)
         and any(step.department_id == user.department_id for step in order.steps.all())
@@ -76,7 +73,7 @@ def recovery_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def recovery_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    entry = visible_or_403(selectors.recovery_entries_visible_to(request.user), RecoveryEntry, pk)
+    entry = selectors.get_recovery_entry_for(request.user, pk)
     if run_action(request, services.recovery_entry_check, by=request.user, entry=entry):
         messages.success(request, _("Action carried out."))
     return redirect("responses:recovery-list")

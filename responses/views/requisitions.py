@@ -22,7 +22,7 @@ from ..forms import (
 from ..models import (
     Requisition,
 )
-from .common import Actions, page_of, plain, run_named_action, visible_or_403
+from .common import Actions, page_of, plain, run_named_action
 
 
 @login_required
@@ -81,6 +81,6 @@ REQUISITION_ACTIONS: Actions = {
 @require_POST
 @login_required
 def requisition_action(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
-    req = visible_or_403(selectors.requisitions_visible_to(request.user), Requisition, pk)
+    req = selectors.get_requisition_for(request.user, pk)
     run_named_action(request, REQUISITION_ACTIONS, name, req)
     return redirect("responses:requisition-list")

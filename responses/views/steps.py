@@ -21,7 +21,7 @@ from .. import rules, selectors, services
 from ..models import (
     WorkStep,
 )
-from .common import PAGE_SIZE, Actions, plain, run_named_action, visible_or_403
+from .common import PAGE_SIZE, Actions, plain, run_named_action
 
 
 @login_required
@@ -87,7 +87,7 @@ STEP_ACTIONS: Actions = {
 @require_POST
 @login_required
 def step_action(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
-    step = visible_or_403(selectors.steps_visible_to(request.user), WorkStep, pk)
+    step = selectors.get_step_for(request.user, pk)
     run_named_action(request, STEP_ACTIONS, name, step)
     return redirect(request.POST.get("next") or "responses:queue")
 
@@ -103,8 +103,6 @@ SPECIAL_ACTIONS: Actions = {
 @require_POST
 @login_required
 def special_action(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
-    special = selectors.special_orders_visible_to(request.user).filter(pk=pk).first()
-    if special is None:
-        raise PermissionDenied
+    special = selectors.get_special_order_for(request.user, pk)
     run_named_action(request, SPECIAL_ACTIONS, name, special)
     return redirect("responses:detail", pk=special.step.order_id)

@@ -59,7 +59,8 @@ def test_b4_2_only_it_and_read_all_roles_see_billing_pages(client, it_team, org)
     run = services.bill_run_schedule(period=date(2026, 10, 1))
     client.force_login(UserFactory(department=org["gov_enterprise"], roles=[Role.FRONT_ADMIN]))
     assert client.get(reverse("billing:runs")).status_code == 403
-    assert client.get(reverse("billing:run", args=[run.pk])).status_code == 403
+    # A run is a record outside their scope: 404, like one that does not exist (issue 12 §2).
+    assert client.get(reverse("billing:run", args=[run.pk])).status_code == 404
     client.force_login(UserFactory(department=org["center"], roles=[Role.VIEWER]))
     assert client.get(reverse("billing:run", args=[run.pk])).status_code == 200
 

@@ -87,21 +87,29 @@ API = {
 }
 
 # --- the page table ---------------------------------------------------------------------------------
-# Every billing page first asks "may see billing" (403 outside IT and the read-all roles).
+# The billing lists first ask "may see billing" (403 outside IT and the read-all roles); a run's or
+# an invoice's page answers 404 where the API does, the record being outside the person's scope
+# (issue 12 §2).
 
 
-def page_of(api_row):
+def page_of(api_row, *, record=True):
     out = {
-        role: tuple(302 if c in (200, 201) else 403 if c == 404 else c for c in codes)
+        role: tuple(302 if c in (200, 201) else 403 if c == 404 and not record else c for c in codes)
         for role, codes in api_row.items()
     }
     out[ANON] = (LOGIN, LOGIN)
     return out
 
 
-PAGE_SEE = page_of({"*": (200, 404), **{r: (200, 200) for r in READERS}})
-PAGE_SEE = {role: tuple(200 if c == 302 else c for c in codes) for role, codes in PAGE_SEE.items()}
-PAGE_SEE[ANON] = (LOGIN, LOGIN)
+def viewed(page_row):
+    """A page that is viewed, not posted: 200 where a post would redirect (anonymous still to login)."""
+    out = {role: tuple(200 if c == 302 else c for c in codes) for role, codes in page_row.items()}
+    out[ANON] = (LOGIN, LOGIN)
+    return out
+
+
+PAGE_SEE = viewed(page_of(SEE))
+LIST_SEE = viewed(page_of(SEE, record=False))
 RUN_ACTIONS = {
     "start-check": "start_check",
     "sign-check": "sign_check",
@@ -113,13 +121,13 @@ RUN_ACTIONS = {
     "anomaly": "anomaly",
 }
 PAGES = {
-    ("billing:runs", "view"): PAGE_SEE,
-    ("billing:runs", "create"): page_of(API[("bill-run", "create")]),
+    ("billing:runs", "view"): LIST_SEE,
+    ("billing:runs", "create"): page_of(API[("bill-run", "create")], record=False),
     ("billing:run", "view"): PAGE_SEE,
     **{("billing:run-action", slug): page_of(API[("bill-run", action)]) for slug, action in RUN_ACTIONS.items()},
     ("billing:invoice", "view"): PAGE_SEE,
-    ("billing:arrears", "view"): PAGE_SEE,
-    ("billing:arrears", "record_payment"): page_of(API[("arrears", "record_payment")]),
+    ("billing:arrears", "view"): LIST_SEE,
+    ("billing:arrears", "record_payment"): page_of(API[("arrears", "record_payment")], record=False),
 }
 
 # --- objects ----------------------------------------------------------------------------------------

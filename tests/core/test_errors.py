@@ -59,7 +59,10 @@ def test_responses_api_errors_r1_1_r1_5(people, cat):  # noqa: F811
     )
     assert body["detail"] == "输入有误。"
     order = make_order(people["zq_admin"], cat["phone"])
-    error(client_for(people["gz_admin"]).post(f"/api/v1/orders/{order.pk}/submit/"), 403, "forbidden")
+    # Another department's draft is not theirs to see: 404 like no order (issue 12 §2); the auditor
+    # sees it but may not submit it: 403.
+    error(client_for(people["gz_admin"]).post(f"/api/v1/orders/{order.pk}/submit/"), 404, "not_found")
+    error(client_for(people["auditor"]).post(f"/api/v1/orders/{order.pk}/submit/"), 403, "forbidden")
     error(zq.get("/api/v1/orders/999999/"), 404, "not_found")
     assert zq.post(f"/api/v1/orders/{order.pk}/submit/").status_code == 200
     body = error(zq.post(f"/api/v1/orders/{order.pk}/submit/"), 409, "wrong_state")

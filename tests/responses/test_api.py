@@ -72,9 +72,10 @@ def test_400_field_errors_in_chinese_by_default_and_english_on_request_r1_1(peop
     assert Order.objects.count() == 0
 
 
-def test_403_for_the_wrong_person_and_409_for_the_wrong_state(people, cat):
+def test_404_out_of_scope_403_for_the_wrong_person_and_409_for_the_wrong_state(people, cat):
     order = make_order(people["zq_admin"], cat["phone"])
-    assert client_for(people["gz_admin"]).post(f"/api/v1/orders/{order.pk}/submit/").status_code == 403
+    # Another department's draft is not theirs to see: 404, like no order at all (issue 12 §2).
+    assert client_for(people["gz_admin"]).post(f"/api/v1/orders/{order.pk}/submit/").status_code == 404
     assert client_for(people["auditor"]).post(f"/api/v1/orders/{order.pk}/submit/").status_code == 403
     zq = client_for(people["zq_admin"])
     assert zq.post(f"/api/v1/orders/{order.pk}/submit/").status_code == 200
@@ -102,7 +103,7 @@ def test_visibility_by_department(people, cat, org):
         steps=[(org["nmc"], "x")],
     )  # fmt: skip
     assert ids("jk_member") == {mine.pk}
-    assert client_for(people["jk_member"]).get(f"/api/v1/orders/{theirs.pk}/").status_code == 403
+    assert client_for(people["jk_member"]).get(f"/api/v1/orders/{theirs.pk}/").status_code == 404
 
 
 def test_filters_and_ordering_by_time_left_r1_21(people, cat):

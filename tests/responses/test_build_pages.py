@@ -54,7 +54,7 @@ def test_r1_18_wrong_person_403_and_wrong_state_409(people, org):
     assert client_for(people["jk_member"]).post("/orders/builds/", {}).status_code == 403
     assert (
         client_for(people["jk_member"]).post(f"/orders/builds/{decision.pk}/estimate/", {"cost": "1"}).status_code
-        == 403
+        == 404  # outside their scope: as if there were none (issue 12 §2)
     )
     sc = client_for(people["sc_leader"])
     # Not estimated yet: refused (409) with the reason, back on the list.

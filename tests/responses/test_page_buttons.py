@@ -113,11 +113,11 @@ def test_r1_3_a_shown_button_is_carried_out_and_a_hidden_one_is_refused(people, 
     page = reverse("responses:detail", args=[submitted.pk])
     assert "accept" not in check_buttons(center, page, *buttons_of(submitted, people["dispatcher"]))
     assert refused_inline(center, reverse("responses:action", args=[submitted.pk, "accept"]), back_to=page)
-    # R1.8: a step of another department is refused (403) to the back office, its own is accepted.
+    # R1.8: a step of another department is not the back office's to see (404, issue 12 §2), its own is accepted.
     in_progress = orders["in_progress"]
     jk = client_for(people["jk_member"])
     other = in_progress.steps.get(department=org["line"])
-    assert jk.post(reverse("responses:step-action", args=[other.pk, "accept"])).status_code == 403
+    assert jk.post(reverse("responses:step-action", args=[other.pk, "accept"])).status_code == 404
     own = in_progress.steps.get(department=org["nmc"])
     assert jk.post(reverse("responses:step-action", args=[own.pk, "accept"]), {"next": page}).status_code == 302
     own.refresh_from_db()

@@ -14,8 +14,9 @@ for "own" (``OWNER``): 网络监控中心 raises expansion requests and 网络�
 网络建设部 estimates and 市场拓展部's director decides builds (R1.18); the leader in charge signs A
 orders as the director of 政企客户部 (R1.5). "Other" is the role held in its usual department.
 
-Out-of-scope records answer **403** in this app ("exists but not yours", ``ScopedObjectMixin``),
-where accounts, faults and billing answer 404. Machinery: tests/permission_matrix.py.
+Out-of-scope records answer **404**, like records that do not exist, as in accounts, faults and
+billing (issue 12 §2: ``selectors.get_<record>_for``); 403 is for a record the user may see but an
+action they may not take. Machinery: tests/permission_matrix.py.
 """
 
 from datetime import timedelta
@@ -56,7 +57,7 @@ from tests.permission_matrix import (
 pytestmark = pytest.mark.django_db
 
 APPS = {"responses"}
-NV = 403  # not visible: this app answers 403 for a record outside the user's scope
+NV = 404  # not visible: a record outside the user's scope answers 404, like one that does not exist
 READERS = ("dispatcher", "viewer", "auditor")
 READ_ONLY = ("viewer", "auditor")
 BACK = ("back_member", "back_admin")
@@ -65,18 +66,20 @@ DASHBOARD = ("viewer", "dept_manager", "leader", "supervisor", "dispatcher", "au
 
 def may(*own, anywhere=(), ok=200, see=None):
     """An action row: ``own`` roles act on their own department's record, ``anywhere`` on every one;
-    the rest get 403 (seen: not allowed; unseen: not visible, also 403 here). Viewers and auditors
-    change nothing."""
+    the rest get 403 where they can see the record (``see``, a read row; ``SEE`` by default) and
+    404 where they cannot (``NV``). Viewers and auditors change nothing."""
+    see = SEE if see is None else see
     out = {ANON: (403, 403)}
     for role in ROLES:
+        refused = tuple(403 if code == 200 else NV for code in see.get(role, see["*"]))
         if role in READ_ONLY:
             out[role] = (403, 403)
         elif role in anywhere:
             out[role] = (ok, ok)
         elif role in own:
-            out[role] = (ok, 403)
+            out[role] = (ok, refused[1])
         else:
-            out[role] = (403, 403)
+            out[role] = refused
     return out
 
 
@@ -95,6 +98,12 @@ SEE_FRONT = {
 }
 # R1.15: 网络监控中心 and 网络管理部 see every expansion request, the front department its own orders'.
 SEE_EXPANSION = {**SEE_FRONT, **{r: (200, 200) for r in ("back_member", "supervisor", "dept_manager")}}
+# An accepted order has no step yet (R1.8): the back office does not see it.
+SEE_ACCEPTED = {**SEE, **{r: (NV, NV) for r in ("back_member", "back_admin", "supervisor", "dept_manager")}}
+# Rows asked in the department owning the action (OWNER): it sees every such record; "other" not.
+SEE_OWNER = SEE_ANY
+# Actions on no one record (a quarter of the ledger): nothing to be out of scope of.
+NO_RECORD = LIST
 
 # --- the API table ----------------------------------------------------------------------------------
 API = {
@@ -108,7 +117,7 @@ API = {
     ("order", "sign"): may("leader"),
     ("order", "accept"): may(anywhere=("dispatcher",)),
     ("order", "clarify"): may(anywhere=("dispatcher",)),
-    ("order", "dispatch_steps"): may(anywhere=("dispatcher",)),
+    ("order", "dispatch_steps"): may(anywhere=("dispatcher",), see=SEE_ACCEPTED),
     ("order", "no_resources"): may(anywhere=("dispatcher",)),
     ("order", "confirm"): may("front_admin"),
     ("order", "cancel"): may("front_admin"),
@@ -133,7 +142,7 @@ API = {
     ("contact-order", "list"): LIST,
     ("contact-order", "retrieve"): SEE_ANY,
     ("contact-order", "create"): {"*": (201, 201), "viewer": (403, 403), "auditor": (403, 403), ANON: (403, 403)},
-    ("contact-order", "answer"): may(*(r for r in ROLES if r not in READ_ONLY)),
+    ("contact-order", "answer"): may(*(r for r in ROLES if r not in READ_ONLY), see=SEE_ANY),
     # Special orders (R1.10): the Center approves, rejects and closes.
     ("special-order", "list"): LIST,
     ("special-order", "retrieve"): SEE,
@@ -144,20 +153,20 @@ API = {
     ("phone-dispatch", "list"): LIST,
     ("phone-dispatch", "retrieve"): SEE_FRONT,
     ("phone-dispatch", "create"): {"*": (403, 403), "dispatcher": (201, 201), ANON: (403, 403)},
-    ("phone-dispatch", "backfill"): may("front_admin", ok=201),
+    ("phone-dispatch", "backfill"): may("front_admin", ok=201, see=SEE_FRONT),
     # Expansion requests (R1.15): 网络监控中心 raises ("own" = the role in nmc), 网络管理部 plans
     # ("own" = the role in netmgmt); both departments, the order's front department and the readers see.
     ("expansion-request", "list"): LIST,
     ("expansion-request", "retrieve"): SEE_EXPANSION,
-    ("expansion-request", "create"): may(*BACK, ok=201),
-    ("expansion-request", "plan"): may(*BACK),
+    ("expansion-request", "create"): may(*BACK, ok=201, see=SEE_OWNER),
+    ("expansion-request", "plan"): may(*BACK, see=SEE_OWNER),
     # Recovery ledger (R1.16): a back-office department with a step on the decommission order records;
     # the Center checks.
     ("recovery-entry", "list"): LIST,
     ("recovery-entry", "retrieve"): SEE,
     ("recovery-entry", "create"): may(*BACK, ok=201),
     ("recovery-entry", "check"): may(anywhere=("dispatcher",)),
-    ("recovery-entry", "check_quarter"): may(anywhere=("dispatcher",)),
+    ("recovery-entry", "check_quarter"): may(anywhere=("dispatcher",), see=NO_RECORD),
     # Builds (R1.18): the front office raises; 网络建设部 estimates; 市场拓展部's director decides.
     ("build-decision", "list"): LIST,
     ("build-decision", "retrieve"): SEE_FRONT,
@@ -167,9 +176,9 @@ API = {
         "leader": (201, 201),
         ANON: (403, 403),
     },
-    ("build-decision", "estimate"): may(*BACK),
-    ("build-decision", "approve"): may("leader"),
-    ("build-decision", "reject"): may("leader"),
+    ("build-decision", "estimate"): may(*BACK, see=SEE_OWNER),
+    ("build-decision", "approve"): may("leader", see=SEE_OWNER),
+    ("build-decision", "reject"): may("leader", see=SEE_OWNER),
     # R1.17: the Center and the read-all roles (all departments' circuits); R1.22: the dashboard people.
     # R1.17: everyone who reads the monthly report sees all; a front-office admin or leader their own.
     ("unused-circuit", "list"): {
@@ -191,9 +200,10 @@ API |= {
         **{r: (403, 403) for r in READ_ONLY},
         ANON: (403, 403),
     },
-    # R1.10: one open special order per step: "own" a step without one, "other" a step that has one (409).
+    # R1.10: one open special order per step: "own" a step without one, "other" a step that has one (409);
+    # both are the user's own department's steps (seen alike).
     ("order-step", "special_order", "second open special order"): {
-        **may(*BACK, ok=201),
+        **{role: (codes[0], codes[0]) for role, codes in may(*BACK, ok=201).items()},
         **{r: (201, 409) for r in BACK},
     },
 }
@@ -257,7 +267,7 @@ PAGES = {
     },
     ("responses:phone-list", "view"): ALL_READ,
     ("responses:phone-list", "create"): as_page(API[("phone-dispatch", "create")]),
-    ("responses:phone-backfill", "view"): as_page(may("front_admin"), ok=200),
+    ("responses:phone-backfill", "view"): as_page(may("front_admin", see=SEE_FRONT), ok=200),
     ("responses:phone-backfill", "create"): as_page(API[("phone-dispatch", "backfill")]),
     ("responses:contact-list", "view"): ALL_READ,
     ("responses:contact-new", "view"): {

@@ -102,7 +102,7 @@ def test_r1_11_api_403_wrong_person(people, cat, org):
     r = client_for(people["gz_admin"]).post(
         f"/api/v1/phone-dispatches/{pd['id']}/backfill/", order_payload(), format="json"
     )
-    assert r.status_code == 403  # another department's call: not even visible
+    assert r.status_code == 404  # another department's call: not even visible (issue 12 §2)
     r = client_for(people["zq_director"]).post(
         f"/api/v1/phone-dispatches/{pd['id']}/backfill/", order_payload(), format="json"
     )

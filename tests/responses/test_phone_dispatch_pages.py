@@ -117,9 +117,9 @@ def test_r1_11_only_the_center_records_and_only_the_calling_department_backfills
     pd = record(people, org)
     assert client_for(people["zq_admin"]).post("/orders/phone/", {"caller": "x"}).status_code == 403
     assert client_for(people["viewer"]).post("/orders/phone/", {"caller": "x"}).status_code == 403
-    assert client_for(people["gz_admin"]).get(f"/orders/phone/{pd.pk}/backfill/").status_code == 403
+    assert client_for(people["gz_admin"]).get(f"/orders/phone/{pd.pk}/backfill/").status_code == 404  # not theirs
     assert client_for(people["zq_director"]).get(f"/orders/phone/{pd.pk}/backfill/").status_code == 403
-    assert client_for(people["gz_admin"]).post(f"/orders/phone/{pd.pk}/backfill/", order_form(cat)).status_code == 403
+    assert client_for(people["gz_admin"]).post(f"/orders/phone/{pd.pk}/backfill/", order_form(cat)).status_code == 404
     assert Order.objects.count() == 0
 
 

@@ -62,7 +62,7 @@ def test_r1_16_missing_fields_are_named_in_chinese(people, cat, org):
 
 def test_r1_16_wrong_person_403_and_checked_twice_409(people, cat, org):
     order = decommission(people, cat, org)
-    assert client_for(people["jk_member"]).post(f"/orders/recovery/order/{order.pk}/", ENTRY).status_code == 403
+    assert client_for(people["jk_member"]).post(f"/orders/recovery/order/{order.pk}/", ENTRY).status_code == 404
     assert client_for(people["xl_admin"]).post("/orders/recovery/", {"year": 2026, "quarter": 4}).status_code == 403
     assert client_for(people["viewer"]).post("/orders/recovery/", {"year": 2026, "quarter": 4}).status_code == 403
     client_for(people["xl_admin"]).post(f"/orders/recovery/order/{order.pk}/", ENTRY)

@@ -24,7 +24,7 @@ def test_r1_7_assigned_department_answers_through_the_api(people, org):
     assert center.post(f"/api/v1/requisitions/{pk}/dispatch/").json()["assigned_department"] == "nmc"
     assert (
         client_for(people["xl_admin"]).post(f"/api/v1/requisitions/{pk}/answer/", {"available": True}).status_code
-        == 403
+        == 404  # not assigned to them: not theirs to see (issue 12 §2)
     )
     assert zq.post(f"/api/v1/requisitions/{pk}/answer/", {"available": True}).status_code == 403
     r = client_for(people["jk_member"]).post(

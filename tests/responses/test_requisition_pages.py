@@ -61,10 +61,10 @@ def test_r1_7_wrong_person_403_and_wrong_state_409(people, org):
     assert client_for(people["zq_admin"]).post(f"/orders/requisitions/{req.pk}/dispatch/").status_code == 403
     center = client_for(people["dispatcher"])
     center.post(f"/orders/requisitions/{req.pk}/dispatch/")
-    # 网络监控中心 was not assigned (lines go to 线路维护中心): it cannot even see the requisition.
+    # 网络监控中心 was not assigned (lines go to 线路维护中心): it cannot even see the requisition (404).
     assert (
         client_for(people["jk_member"]).post(f"/orders/requisitions/{req.pk}/answer/", {"available": "1"}).status_code
-        == 403
+        == 404
     )
     # Dispatched already / answered already: refused (409) with the reason, back on the list.
     back = "/orders/requisitions/"
