@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from core.lookups import visible_record
 from org.access import is_read_only
 from org.roles import Role
 from sla.models import Deadline
@@ -25,6 +26,11 @@ def account_requests_for(user):
         "rejected_by",
     )
     return access.account_requests_visible_to(user, qs)
+
+
+def get_account_request_for(user, pk, *, for_write: bool = False) -> AccountRequest:
+    """The request ``pk`` if ``user`` may see it, else ``NotFound`` (404 ``not_found``, issue 12 §2)."""
+    return visible_record(account_requests_for(user), pk, for_write=for_write)
 
 
 def account_requests_awaiting(user):

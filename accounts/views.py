@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,7 +55,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def request_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
-    obj = get_object_or_404(selectors.account_requests_for(request.user), pk=pk)
+    obj = selectors.get_account_request_for(request.user, pk)
     return render(
         request,
         "accounts/request_detail.html",
@@ -87,9 +87,9 @@ def _steps_for(obj: AccountRequest, user) -> list[str]:
 @require_POST
 @login_required
 def request_step(request: AuthenticatedRequest, pk, step) -> HttpResponse:
-    if step not in STEPS:
-        raise PermissionDenied
-    obj = get_object_or_404(selectors.account_requests_for(request.user), pk=pk)
+    if step not in STEPS:  # an unknown step is no page: 404, as in faults and billing (issue 12 §2)
+        raise Http404
+    obj = selectors.get_account_request_for(request.user, pk)
     fn, needs_reason = STEPS[step]
     if needs_reason:
         form = ReasonForm(request.POST)

@@ -1,5 +1,6 @@
 """Reads of billing."""
 
+from core.lookups import visible_record
 from org.access import reads_everything
 from org.roles import Dept
 
@@ -18,9 +19,18 @@ def bill_runs_for(user):
     return qs if may_see_billing(user) else qs.none()
 
 
+def get_bill_run_for(user, pk, *, for_write: bool = False) -> BillRun:
+    """The run ``pk`` if ``user`` may see billing, else ``NotFound`` (404 ``not_found``, issue 12 §2)."""
+    return visible_record(bill_runs_for(user), pk, for_write=for_write)
+
+
 def invoices_for(user):
     qs = Invoice.objects.select_related("customer", "run").prefetch_related("lines")
     return qs if may_see_billing(user) else qs.none()
+
+
+def get_invoice_for(user, pk) -> Invoice:
+    return visible_record(invoices_for(user), pk)
 
 
 def services_for(user):
@@ -31,3 +41,7 @@ def services_for(user):
 def arrears_for(user):
     qs = ArrearsCase.objects.select_related("customer").prefetch_related("work_orders")
     return qs if may_see_billing(user) else qs.none()
+
+
+def get_arrears_case_for(user, pk, *, for_write: bool = False) -> ArrearsCase:
+    return visible_record(arrears_for(user), pk, for_write=for_write)

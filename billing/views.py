@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,7 +58,7 @@ def _error_lists(exc: ValidationError):
 
 @login_required
 def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
-    run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
+    run = selectors.get_bill_run_for(request.user, pk)
     invoices = Paginator(run.invoices.select_related("customer").order_by("number"), 50).get_page(
         request.GET.get("page")
     )
@@ -94,7 +94,7 @@ ACTIONS = {
 @require_POST
 @login_required
 def run_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
-    run = get_object_or_404(selectors.bill_runs_for(request.user), pk=pk)
+    run = selectors.get_bill_run_for(request.user, pk)
     if name not in ACTIONS:  # an unknown action is no page: 404, as in faults and accounts (issue 12 §2)
         raise Http404
     if pages.run_action(request, ACTIONS[name], run=run, user=request.user, post=request.POST):
@@ -104,7 +104,7 @@ def run_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
 
 @login_required
 def invoice_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
-    invoice = get_object_or_404(selectors.invoices_for(request.user), pk=pk)
+    invoice = selectors.get_invoice_for(request.user, pk)
     return render(request, "billing/invoice.html", {"invoice": invoice})
 
 
@@ -113,7 +113,7 @@ def arrears_list(request: AuthenticatedRequest) -> HttpResponse:
     """B4.5: open arrears, largest first, with reminders and work orders; IT records payments here."""
     _readable(request)
     if request.method == "POST":
-        case = get_object_or_404(selectors.arrears_for(request.user), pk=request.POST.get("case"))
+        case = selectors.get_arrears_case_for(request.user, request.POST.get("case"))
         try:
             amount = Decimal(request.POST.get("amount", ""))
             if amount <= 0:

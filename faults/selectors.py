@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.lookups import visible_record
 from org.access import department_scope, reads_everything
 from org.roles import Dept, Role
 from sla.models import Deadline, DeadlineEvent, Notification
@@ -53,6 +54,11 @@ def escalated_to(ticket: FaultTicket) -> str:
 def tickets_visible_to(user):
     qs = FaultTicket.objects.select_related("service__customer", "system", "handling_department", "reporter", "problem")
     return department_scope(user, qs, "handling_department", "reporter__department", "helper_departments")
+
+
+def get_ticket_for(user, pk, *, for_write: bool = False) -> FaultTicket:
+    """The ticket ``pk`` if ``user`` may see it, else ``NotFound`` (404 ``not_found``, issue 12 §2)."""
+    return visible_record(tickets_visible_to(user), pk, for_write=for_write)
 
 
 def ticket_queue(user, *, open_only: bool = True):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,7 +111,7 @@ ACTIONS = {
 def act(request: AuthenticatedRequest, pk, action) -> HttpResponse:
     """Run one action of the ticket page; a wrong state comes back here with the reason (core.views),
     a wrong person → 403 (middleware)."""
-    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    ticket = selectors.get_ticket_for(request.user, pk)
     if action not in ACTIONS:
         raise Http404
     if run_action(request, ACTIONS[action], t=ticket, u=request.user, p=request.POST):

@@ -1,7 +1,8 @@
 """Issue 12 §2, "one way to find a record, one answer for a record you may not see": in every app a
 record outside the person's scope answers 404 on the API (body ``{"code": "not_found", …}``) and on
 its page, exactly like a record that does not exist; the person whose record it is gets it (200).
-An unknown action on a bill run's page is a 404 too, as in faults and accounts."""
+An unknown action on a record's page is a 404 too, in every app. Pages and API find the record
+through one function per entity (``get_<entity>_for(user, pk)``)."""
 
 from datetime import date
 
@@ -101,3 +102,13 @@ def test_accounts_request(org):
     assert page(cast.member).get(f"/accounts/requests/{request.pk}/").status_code == 200
     not_found(api(stranger).get(f"/api/v1/account-requests/{request.pk}/"))
     assert page(stranger).get(f"/accounts/requests/{request.pk}/").status_code == 404
+    # An unknown step on the request's page: 404 (it was 403), as in faults and billing.
+    assert page(cast.member).post(f"/accounts/requests/{request.pk}/no-such-step/").status_code == 404
+
+
+def test_a_record_key_that_is_no_key_is_not_found(it_team):  # noqa: F811
+    """A page posting a record's key that is no key at all (empty, text) answers 404, never 500."""
+    operator = it_team["operator"]
+    for case in ("", "abc", "999999"):
+        response = page(operator).post("/billing/arrears/", {"case": case, "amount": "10"})
+        assert response.status_code == 404, (case, response.status_code)
