@@ -1,5 +1,6 @@
 """Work steps (the back-office queue, R1.8–R1.9) and special-order requests for obstructions (R1.10)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -76,13 +77,17 @@ class SpecialOrderSerializer(serializers.ModelSerializer):
 
 class StepFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=WorkStep.State.choices, distinct=False)
+    # ``?order=<id>``: the steps of one order (issue 13 §6), within what the person may see anyway.
+    order = filters.NumberFilter(
+        field_name="order_id", validators=[MinValueValidator(1), MaxValueValidator(2**63 - 1)], label="order id"
+    )
     department = filters.CharFilter(field_name="department__code")
     overdue = filters.BooleanFilter(method="filter_overdue")
     due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte", validators=[sane_date])
 
     class Meta:
         model = WorkStep
-        fields = ["state", "department", "overdue", "due_before"]
+        fields = ["state", "order", "department", "overdue", "due_before"]
 
     def filter_overdue(self, qs, name, value):
         late = Q(due_at__lt=timezone.now(), state__in=[WorkStep.State.DISPATCHED, WorkStep.State.ACCEPTED])
@@ -100,7 +105,9 @@ class StepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     selector = selectors.steps_visible_to
 
     def select(self, user):
-        if self.action == "list" and self.request.query_params.get("all") != "1":
+        """The list is the queue unless ``?all=1`` or ``?order=`` (one order's steps, whatever their state)."""
+        params = self.request.query_params
+        if self.action == "list" and params.get("all") != "1" and "order" not in params:
             return selectors.step_queue(user)
         return super().select(user)
 

@@ -125,9 +125,31 @@ def test_filters_and_ordering_by_time_left_r1_21(people, cat):
         made["C"].number,
         made["A"].number,
     ]
-    assert get("ordering=-due_at")[0] == made["C"].number or True
+    assert get("ordering=-due_at")[-1] == made["C"].number  # the one already due comes last
     r = c.get("/api/v1/orders/?ordering=due_at").json()["results"]
     assert [o["due_at"] for o in r] == sorted(o["due_at"] for o in r)
+
+
+def test_steps_of_one_order_within_the_visible_ones(people, cat, org):
+    """Issue 13 §6: ``/api/v1/steps/?order=<id>`` lists that order's steps in every state (not only the
+    queue's), only those the person may see; a key that is no order id is a 400 naming the field, never 500."""
+    zq, center = people["zq_admin"], people["dispatcher"]
+    orders = []
+    for _ in range(2):
+        order = services.order_submit(order=make_order(zq, cat["phone"]), by=zq)
+        order = services.order_accept(order=order, by=center)
+        orders.append(
+            services.order_dispatch(order=order, by=center, steps=[(org["nmc"], "配置端口"), (org["line"], "布线")])
+        )
+    first = orders[0]
+    ids = lambda user, q: sorted(s["id"] for s in client_for(user).get(f"/api/v1/steps/?{q}").json()["results"])  # noqa: E731
+    assert ids(center, f"order={first.pk}") == sorted(first.steps.values_list("pk", flat=True))
+    assert ids(people["jk_member"], f"order={first.pk}") == [first.steps.get(department=org["nmc"]).pk]
+    assert ids(center, "order=999999") == []
+    for bad in ("abc", "0", "1e400", str(2**63)):
+        r = client_for(center).get(f"/api/v1/steps/?order={bad}")
+        assert r.status_code == 400, (bad, r.content)
+        assert r.json()["code"] == "invalid" and "order" in r.json()["fields"], (bad, r.content)
 
 
 def test_quota_usage_endpoint_r1_4(people, cat):
