@@ -81,7 +81,9 @@ class Command(BaseCommand):
                 for _model, index in indexes:
                     editor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
             try:
-                self._generate_in_sql(orders=orders, departments=departments, users=users, now=now, open_days=open_days)
+                self._generate_in_sql(
+                    orders=orders, departments=departments, users=users, now=now, open_days=open_days, rng=rng
+                )
             finally:
                 with connection.schema_editor() as editor:
                     for model, index in indexes:
@@ -211,7 +213,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def _generate_in_sql(self, *, orders, departments, users, now, open_days):
+    def _generate_in_sql(self, *, orders, departments, users, now, open_days, rng):
         """PostgreSQL: INSERT … SELECT over generate_series, computed by the server (a million rows
         in well under a minute). Same distribution as the Python path."""
         front_ids = [departments[c].pk for c in _weighted(FRONT)]
@@ -221,6 +223,8 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM responses_order")
             base = cursor.fetchone()[0]
+            # The server's random() follows --seed too, so a seed gives the same volume on both paths' runs.
+            cursor.execute("SELECT setseed(%s)", [rng.random()])
             cursor.execute("SET LOCAL session_replication_role = replica")
             t0 = time.monotonic()
             cursor.execute(
