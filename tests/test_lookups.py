@@ -112,3 +112,15 @@ def test_a_record_key_that_is_no_key_is_not_found(it_team):  # noqa: F811
     for case in ("", "abc", "999999"):
         response = page(operator).post("/billing/arrears/", {"case": case, "amount": "10"})
         assert response.status_code == 404, (case, response.status_code)
+
+
+def test_a_page_for_a_record_one_may_not_see_is_the_sites_404_page(people, cat, org):  # noqa: F811
+    """On a page, someone else's order and an order that does not exist answer the same 404 page as a
+    wrong address ("Not found"), not the "action was not carried out" page of a refused button."""
+    zq, gz = people["zq_admin"], people["gz_admin"]
+    order = responses.order_submit(order=make_order(zq, cat["phone"]), by=zq)
+    pages = [page(gz).get(f"/orders/{order.pk}/"), page(gz).get("/orders/999999/"), page(gz).get("/no-such-page/")]
+    assert [r.status_code for r in pages] == [404, 404, 404]
+    bodies = {r.content.decode().split("<main", 1)[-1] for r in pages}
+    assert len(bodies) == 1, "the three answers are the same page"
+    assert "页面或记录不存在" in bodies.pop()
