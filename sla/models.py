@@ -161,6 +161,11 @@ class Deadline(models.Model):
     started_at = models.DateTimeField(_("started at"))
     due_at = models.DateTimeField(_("due at"))
     warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    # R1.4/R1.5/R1.7: the level the subject is assessed on when it differs from the served level, and the
+    # due time of that level's limit. Blank/null: assessed as served. Notices follow ``due_at`` (the
+    # work is done to the served level); on-time and overtime figures follow ``assessed_due``.
+    assessed_level = models.CharField(_("assessed level"), max_length=1, choices=Level.choices, blank=True)
+    assessed_due_at = models.DateTimeField(_("assessed due at"), null=True, blank=True)
     state = FSMField(_("state"), default=State.PENDING, choices=State.choices)
     state_before_pause = models.CharField(max_length=10, blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
@@ -227,6 +232,8 @@ class Deadline(models.Model):
         self.due_at += paused_for
         if self.warn_at:
             self.warn_at += paused_for
+        if self.assessed_due_at:
+            self.assessed_due_at += paused_for
         self.paused_at = None
         previous, self.state_before_pause = self.state_before_pause, ""
         return previous
@@ -244,6 +251,11 @@ class Deadline(models.Model):
     # --- derived values -------------------------------------------------------
     def rung_time(self, rung: EscalationRung):
         return self.started_at + self.paused_total + rung.offset
+
+    @property
+    def assessed_due(self):
+        """The due time on- and overtime are counted against (the assessed level's limit)."""
+        return self.assessed_due_at or self.due_at
 
     @property
     def is_open(self) -> bool:
