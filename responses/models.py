@@ -91,8 +91,6 @@ class KeyArea(models.Model):
         return names
 
 
-
-
 class Requisition(ConcurrentTransitionMixin, models.Model):
     """Resource-confirmation requisition (需求单, R1.7): at most 3 days."""
 
@@ -434,6 +432,10 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
     obstruction = models.BooleanField(_("returned for obstruction"), default=False)
     overtime = models.BooleanField(_("overtime"), default=False)
     overtime_reason = models.CharField(_("overtime reason"), max_length=200, blank=True)
+    # R1.4/R1.5/R1.7: the due time of the order's assessed level (null: assessed as served) and the return
+    # judged against it; the monthly report counts on these, the served figures are shown beside them.
+    assessed_due_at = models.DateTimeField(_("assessed due at"), null=True, blank=True)
+    assessed_overtime = models.BooleanField(_("overtime on the assessed limit"), default=False)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -483,10 +485,11 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
         target=State.RETURNED,
         permission=rules.is_member_of_step,
     )
-    def return_(self, *, at, finished_at, unfinished, obstruction, overtime, overtime_reason, note):
+    def return_(self, *, at, finished_at, unfinished, obstruction, overtime, overtime_reason, note, assessed_overtime):
         self.returned_at, self.finished_at = at, finished_at
         self.unfinished, self.obstruction, self.comment = unfinished, obstruction, note
         self.overtime, self.overtime_reason = overtime, overtime_reason
+        self.assessed_overtime = assessed_overtime
 
     @transition(field=state, source=[State.PENDING, State.DISPATCHED], target=State.CANCELLED)
     def cancel(self):

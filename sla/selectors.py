@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import AuditEntry, Deadline, DeadlineMonthStat, Notification
@@ -72,14 +73,23 @@ CATEGORY_OF = {kind: category for category, kinds in CATEGORIES.items() for kind
 WINDOWS = {"overdue": None, "2h": timedelta(hours=2), "24h": timedelta(hours=24)}
 
 
+def _assessed_overdue(now) -> Q:
+    """Past the assessed limit (R1.4/R1.5/R1.7). An assessed limit is never earlier than the served one
+    (assessment only lowers a level), so this is a subset of ``due_at < now`` and the index on due_at serves it."""
+    return Q(due_at__lt=now) & (Q(assessed_due_at__isnull=True) | Q(assessed_due_at__lt=now))
+
+
 def overdue_board(*, now=None) -> list[dict]:
-    """Open deadlines overdue, due within 2 h and within 24 h, per category, department and level."""
+    """Open deadlines overdue, due within 2 h and within 24 h, per category, department and level.
+
+    ``overdue`` counts on the assessed limit, ``overdue_served`` on the served one (the notices')."""
     now = now or timezone.now()
     rows = (
         Deadline.objects.filter(state__in=Deadline.ACTIVE_STATES, kind__in=CATEGORY_OF, due_at__lt=now + WINDOWS["24h"])
         .values("kind", "assessed_department", "level")
         .annotate(
-            overdue=Count("id", filter=Q(due_at__lt=now)),
+            overdue=Count("id", filter=_assessed_overdue(now)),
+            overdue_served=Count("id", filter=Q(due_at__lt=now)),
             due_2h=Count("id", filter=Q(due_at__gte=now, due_at__lt=now + WINDOWS["2h"])),
             due_24h=Count("id", filter=Q(due_at__gte=now)),
         )
@@ -89,9 +99,13 @@ def overdue_board(*, now=None) -> list[dict]:
     for row in rows:
         key = (CATEGORY_OF[row["kind"]], row["assessed_department"], row["level"])
         slot = merged.setdefault(
-            key, {"category": key[0], "department": key[1], "level": key[2], "overdue": 0, "due_2h": 0, "due_24h": 0}
-        )
-        for field in ("overdue", "due_2h", "due_24h"):
+            key,
+            {
+                "category": key[0], "department": key[1], "level": key[2],
+                "overdue": 0, "overdue_served": 0, "due_2h": 0, "due_24h": 0,
+            },
+        )  # fmt: skip
+        for field in ("overdue", "overdue_served", "due_2h", "due_24h"):
             slot[field] += row[field]
     return sorted(
         merged.values(), key=lambda r: (list(CATEGORIES).index(r["category"]), r["department"] or 0, r["level"])
@@ -106,7 +120,9 @@ def _live_month_figures(start, end) -> list[Mapping[str, Any]]:
     return list(
         Deadline.objects.filter(state=Deadline.State.MET, closed_at__gte=start, closed_at__lt=end, kind__in=CATEGORY_OF)
         .values("assessed_department")
-        .annotate(handled=Count("id"), on_time=Count("id", filter=Q(closed_at__lte=F("due_at"))))
+        .annotate(
+            handled=Count("id"), on_time=Count("id", filter=Q(closed_at__lte=Coalesce("assessed_due_at", "due_at")))
+        )
         .order_by()
     )
 
@@ -156,6 +172,8 @@ def deadlines_in(*, category=None, department=None, level=None, window="overdue"
     if level:
         qs = qs.filter(level=level)
     if window == "overdue":
+        qs = qs.filter(_assessed_overdue(now))
+    elif window == "overdue_served":
         qs = qs.filter(due_at__lt=now)
     elif window in WINDOWS:
         qs = qs.filter(due_at__gte=now, due_at__lt=now + WINDOWS[window])

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from org.models import Department
@@ -71,17 +72,20 @@ def _rate(part: int, whole: int) -> Decimal:
 
 
 def _handled_rows(start, end, names) -> list[dict]:
-    """Per back-office department × served level: steps returned in the month. Overtime is the flag
-    set by ``services.return_overtime`` at the return (R1.8–R1.10); lateness is the actual completion
-    time past the step's due time (the basis ``step_return`` uses), averaged over the late steps."""
-    lateness = ExpressionWrapper(F("finished_at") - F("due_at"), output_field=DurationField())
-    late = Q(finished_at__gt=F("due_at"))
+    """Per back-office department × served level: steps returned in the month, counted on the ASSESSED
+    limit (R1.4/R1.5/R1.7: an over-quota or unsigned A order is judged on B's limit), with the served
+    figures beside them. Overtime is the judgement of ``services.return_overtime`` (R1.8–R1.10) against
+    each limit; lateness is the actual completion time past the assessed due time, over the late steps."""
+    assessed_due = Coalesce("assessed_due_at", "due_at")
+    lateness = ExpressionWrapper(F("finished_at") - assessed_due, output_field=DurationField())
+    late = Q(finished_at__gt=assessed_due)
     rows = (
         WorkStep.objects.filter(state=WorkStep.State.RETURNED, returned_at__gte=start, returned_at__lt=end)
         .values("department", "order__level")
         .annotate(
             handled=Count("id"),
-            overtime=Count("id", filter=Q(overtime=True)),
+            served_over=Count("id", filter=Q(overtime=True)),
+            assessed_over=Count("id", filter=Q(assessed_overtime=True)),
             late=Count("id", filter=late),
             late_sum=Sum(lateness, filter=late),
             worst=Max(lateness, filter=late),
@@ -92,7 +96,7 @@ def _handled_rows(start, end, names) -> list[dict]:
     for row in rows:
         per_department.setdefault(row["department"], []).append(row)
 
-    def figures(department, level, handled, overtime, late_count, late_sum, worst):
+    def figures(department, level, handled, overtime, served_overtime, late_count, late_sum, worst):
         code, name = names.get(department, ("", "—"))
         return {
             "department_code": code,
@@ -102,6 +106,8 @@ def _handled_rows(start, end, names) -> list[dict]:
             "on_time": handled - overtime,
             "overtime": overtime,
             "on_time_rate": _rate(handled - overtime, handled),
+            "served_on_time": handled - served_overtime,
+            "served_overtime": served_overtime,
             "avg_late_hours": _hours(late_sum / late_count if late_count else None),
             "worst_late_hours": _hours(worst),
         }
@@ -112,7 +118,14 @@ def _handled_rows(start, end, names) -> list[dict]:
         for r in levels:
             out.append(
                 figures(
-                    department, r["order__level"], r["handled"], r["overtime"], r["late"], r["late_sum"], r["worst"]
+                    department,
+                    r["order__level"],
+                    r["handled"],
+                    r["assessed_over"],
+                    r["served_over"],
+                    r["late"],
+                    r["late_sum"],
+                    r["worst"],
                 )
             )
         late_count = sum(r["late"] for r in levels)
@@ -123,7 +136,8 @@ def _handled_rows(start, end, names) -> list[dict]:
                 department,
                 TOTAL,
                 sum(r["handled"] for r in levels),
-                sum(r["overtime"] for r in levels),
+                sum(r["assessed_over"] for r in levels),
+                sum(r["served_over"] for r in levels),
                 late_count,
                 late_sum,
                 worst,

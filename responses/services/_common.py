@@ -67,6 +67,39 @@ def _assess(order: Order) -> None:
     order.assessment_reason = "; ".join(str(r) for r in reasons)[:200]
 
 
+def _reassess(order: Order, *, by: User | None = None) -> None:
+    """Carry the order's assessed level (R1.4/R1.5/R1.7) onto its provisioning clock and its steps' clocks,
+    and judge the returned steps again on the assessed limit (month close does this in submission order)."""
+    from .steps import return_overtime
+
+    level = order.effective_assessed_level
+    comment = order.assessment_reason
+    for deadline in deadlines_of(order).filter(kind=PROVISIONING).exclude(state=Deadline.State.CANCELLED):
+        sla.deadline_assess(deadline=deadline, level=level, by=by, comment=comment)
+    steps = {s.pk: s for s in order.steps.exclude(state__in=[WorkStep.State.PENDING, WorkStep.State.CANCELLED])}
+    if not steps:
+        return
+    step_deadlines = Deadline.objects.filter(
+        content_type__app_label="responses", content_type__model="workstep", object_id__in=steps, kind=STEP_RESOURCE
+    ).exclude(state=Deadline.State.CANCELLED)
+    for deadline in step_deadlines:
+        deadline = sla.deadline_assess(deadline=deadline, level=level, by=by, comment=comment)
+        step = steps[deadline.object_id]
+        step.assessed_due_at = deadline.assessed_due_at
+        fields = ["assessed_due_at"]
+        if step.state == WorkStep.State.RETURNED:
+            step.assessed_overtime, _reason = return_overtime(
+                finished_at=step.finished_at,
+                returned_at=step.returned_at or timezone.now(),
+                due_at=deadline.assessed_due,
+                unfinished=step.unfinished,
+                obstruction=step.obstruction,
+                special_order_approved=step.special_orders.filter(state__in=["approved", "closed"]).exists(),
+            )
+            fields.append("assessed_overtime")
+        step.save(update_fields=fields)
+
+
 def _dispatch_next_step(order: Order, *, by: User, at) -> WorkStep | None:
     step = order.steps.filter(state=WorkStep.State.PENDING).order_by("position").first()
     if step is None:
@@ -78,8 +111,12 @@ def _dispatch_next_step(order: Order, *, by: User, at) -> WorkStep | None:
         title=_("Order %(number)s step %(pos)s") % {"number": order.number, "pos": step.position},
         started_at=at,
         assessed_department=step.department,
+        assessed_level=order.effective_assessed_level,
     )
     step = _apply(step, "dispatch", by=None, at=at, due_at=deadline.due_at)
+    if deadline.assessed_due_at:
+        WorkStep.objects.filter(pk=step.pk).update(assessed_due_at=deadline.assessed_due_at)
+        step.assessed_due_at = deadline.assessed_due_at
     sla.notify(
         users=list(step.department.members.filter(groups__name__in=[Role.BACK_ADMIN, Role.BACK_MEMBER]).distinct()),
         subject=_("New work step: %(step)s") % {"step": step},

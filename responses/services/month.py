@@ -13,7 +13,7 @@ from sla.models import Level
 
 from ..models import Order
 from ..selectors import month_bounds
-from ._common import _assess, _now
+from ._common import _assess, _now, _reassess
 
 GOV_ENTERPRISE = Dept.GOV_ENTERPRISE
 A_FLOOR_GOV_ENTERPRISE = 6  # R1.4
@@ -73,6 +73,9 @@ def month_close_quota(*, department: Department, year: int, month: int) -> Quota
         limit = {Level.A: a_limit, Level.B: b_limit}.get(order.level)
         order.over_quota = limit is not None and seen[order.level] > limit
         order.quota_decided = True
+        before = order.effective_assessed_level
         _assess(order)
         order.save(update_fields=["over_quota", "quota_decided", "assessed_level", "assessment_reason"])
+        if not (order.effective_assessed_level == before == order.level):
+            _reassess(order)  # R1.4: the month's steps are assessed again on the level decided here
     return QuotaUsage(len(orders), seen[Level.A], seen[Level.B], a_limit, b_limit)

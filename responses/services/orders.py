@@ -34,6 +34,7 @@ from ._common import (
     _dispatch_next_step,
     _now,
     _open_deadline,
+    _reassess,
     _require_front_admin,
 )
 from .equipment import equipment_send_emergency
@@ -176,6 +177,7 @@ def _start_provisioning(order: Order, started_at) -> Deadline:
         title=_("Order %(number)s provisioning") % {"number": order.number},
         started_at=started_at,
         assessed_department=_center(),  # the Center accepts, plans, dispatches and answers for the order
+        assessed_level=order.effective_assessed_level,  # R1.4/R1.5: the figures count on this level's limit
     )
     Order.objects.filter(pk=order.pk).update(due_at=deadline.due_at)
     return deadline
@@ -212,6 +214,7 @@ def order_sign(*, order: Order, by: User, at: datetime | None = None) -> Order:
     order = _apply(order, "sign", by=by, at=_now(at), actor=by)
     _assess(order)
     order.save(update_fields=["assessed_level", "assessment_reason"])
+    _reassess(order, by=by)
     return order
 
 
@@ -223,6 +226,7 @@ def order_accept(*, order: Order, by: User, at: datetime | None = None, notes: s
         order.mediation_notes = notes
     _assess(order)
     order.save()
+    _reassess(order, by=by)
     return order
 
 

@@ -87,14 +87,19 @@ def step_return(
     if deadline and deadline.state == Deadline.State.PAUSED:
         deadline = sla.deadline_resume(deadline=deadline, by=by, at=at)
     approved = step.special_orders.filter(state__in=[SpecialOrder.State.APPROVED, SpecialOrder.State.CLOSED]).exists()
-    overtime, reason = return_overtime(
-        finished_at=finished_at,
-        returned_at=at,
-        due_at=deadline.due_at if deadline else step.due_at,
-        unfinished=unfinished,
-        obstruction=obstruction,
-        special_order_approved=approved,
-    )
+    def judged(due_at):
+        return return_overtime(
+            finished_at=finished_at,
+            returned_at=at,
+            due_at=due_at,
+            unfinished=unfinished,
+            obstruction=obstruction,
+            special_order_approved=approved,
+        )
+
+    overtime, reason = judged(deadline.due_at if deadline else step.due_at)
+    # R1.4/R1.5/R1.7: judged again on the assessed level's limit; the report counts this one.
+    assessed_overtime = judged(deadline.assessed_due)[0] if deadline and deadline.assessed_due_at else overtime
     step = _apply(
         step,
         "return_",
@@ -107,6 +112,7 @@ def step_return(
         overtime=overtime,
         overtime_reason=reason,
         note=comment,
+        assessed_overtime=assessed_overtime,
     )
     for special in step.special_orders.filter(state=SpecialOrder.State.APPROVED):
         _apply(special, "close", by=None, at=at)

@@ -8,6 +8,7 @@ models directly."""
 from .audit import audit_record
 from .deadlines import (
     NoPolicy,
+    deadline_assess,
     deadline_cancel,
     deadline_meet,
     deadline_pause,
@@ -24,6 +25,7 @@ __all__ = [
     "NoPolicy",
     "SweepResult",
     "audit_record",
+    "deadline_assess",
     "deadline_cancel",
     "deadline_events_handle",
     "deadline_meet",

@@ -47,12 +47,14 @@ def deadline_start(
     started_at: datetime | None = None,
     assessed_department: Department | None = None,
     due_at: datetime | None = None,
+    assessed_level: str = "",
 ) -> Deadline:
     """Start the deadline of ``kind``/``level`` for ``subject`` from its SLA policy.
 
     ``due_at`` fixes the due time for obligations tied to a date rather than a
     duration (a bill run's "before 00:00 on the 2nd"); the policy then gives
-    only the warning time, who is told and the ladder.
+    only the warning time, who is told and the ladder. ``assessed_level`` (R1.4/R1.5/R1.7), when it
+    differs from ``level``, also sets the due time of that level's limit, which the figures count on.
     """
     try:
         policy = SlaPolicy.objects.get(kind=kind, level=level)
@@ -74,9 +76,43 @@ def deadline_start(
         due_at=due_at,
         warn_at=(due_at - policy.warn_before) if policy.warn_before else None,
     )
+    _set_assessed(deadline, assessed_level)
     deadline.next_fire_at = _next_fire_at(deadline, _ladder_rungs([policy.ladder_id]).get(policy.ladder_id, []))
     deadline.save()
     return deadline
+
+
+def _set_assessed(deadline: Deadline, level: str) -> None:
+    """Assessed level and due time on ``deadline`` (unsaved): the assessed level's limit from the same start,
+    moved by the time paused so far; as served when the level is the served one or has no policy."""
+    policy = None
+    if level and level != deadline.level:
+        policy = SlaPolicy.objects.filter(kind=deadline.kind, level=level).first()
+    if policy is None:
+        deadline.assessed_level, deadline.assessed_due_at = "", None
+        return
+    deadline.assessed_level = level
+    deadline.assessed_due_at = add_duration(deadline.started_at, policy.duration, policy.clock) + deadline.paused_total
+
+
+def deadline_assess(*, deadline: Deadline, level: str, by: User | None = None, comment: str = "") -> Deadline:
+    """Assess ``deadline`` on ``level`` (R1.4 month close, R1.5 sign-off, R1.7): its figures count against that
+    level's limit; the notices still follow the served due time. Audited when the assessment changes."""
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        before = locked.assessed_level or locked.level
+        _set_assessed(locked, level)
+        if (locked.assessed_level or locked.level) != before or locked.assessed_due_at != deadline.assessed_due_at:
+            locked.save(update_fields=["assessed_level", "assessed_due_at"])
+            audit_record(
+                subject=locked,
+                actor=by,
+                transition="assess",
+                from_state=before,
+                to_state=locked.assessed_level or locked.level,
+                comment=comment,
+            )
+    return locked
 
 
 def _change_deadline(deadline: Deadline, action: str, *, by: User | None = None, comment="", **kwargs) -> Deadline:

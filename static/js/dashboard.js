@@ -30,6 +30,7 @@
         var tr = document.createElement("tr");
         if (row.mine) tr.className = "mine";
         [text(row.category_label), text(row.department_name), text(row.level), cell(row, "overdue", "overdue"),
+         cell(row, "overdue_served", "overdue_served"),
          cell(row, "due_2h", "2h"), cell(row, "due_24h", "24h")].forEach(function (td) { tr.appendChild(td); });
         body.appendChild(tr);
       });

@@ -93,6 +93,7 @@ def _direct_step(order, position, department, *, due_at, finished_at, returned_a
         finished_at=finished_at,
         returned_at=returned_at,
         overtime=overtime,
+        assessed_overtime=overtime,  # assessed as served: these orders keep their level
     )
 
 
@@ -195,15 +196,18 @@ def expected_tables() -> dict[str, list[list[str]]]:
     reason = {k: gettext(v) for k, v in {"R15": R15, "R14": R14, "R17": R17}.items()}
     return {
         "handled": [
-            ["网络监控中心", "A", "2", "1", "1", "50.0", "3.00", "3.00"],
-            ["网络监控中心", "C", "3", "1", "2", "33.3", "18.00", "18.00"],
-            ["网络监控中心", total, "5", "2", "3", "40.0", "10.50", "18.00"],
-            ["线路维护中心", "B", "1", "1", "0", "100.0", "0.00", "0.00"],
-            ["线路维护中心", "C", "1", "1", "0", "100.0", "0.00", "0.00"],
-            ["线路维护中心", total, "2", "2", "0", "100.0", "0.00", "0.00"],
-            ["网络建设部", "B", "1", "0", "1", "0.0", "5.50", "5.50"],
-            ["网络建设部", "C", "1", "0", "1", "0.0", "0.00", "0.00"],
-            ["网络建设部", total, "2", "0", "2", "0.0", "5.50", "5.50"],
+            # department, level, handled, on time / overtime / rate on the ASSESSED limit, on time / overtime
+            # on the served limit, lateness on the assessed limit. T02 (unsigned A, R1.5) finished 3 h after
+            # A's limit but within B's: on time as assessed, overtime as served.
+            ["网络监控中心", "A", "2", "2", "0", "100.0", "1", "1", "0.00", "0.00"],
+            ["网络监控中心", "C", "3", "1", "2", "33.3", "1", "2", "18.00", "18.00"],
+            ["网络监控中心", total, "5", "3", "2", "60.0", "2", "3", "18.00", "18.00"],
+            ["线路维护中心", "B", "1", "1", "0", "100.0", "1", "0", "0.00", "0.00"],
+            ["线路维护中心", "C", "1", "1", "0", "100.0", "1", "0", "0.00", "0.00"],
+            ["线路维护中心", total, "2", "2", "0", "100.0", "2", "0", "0.00", "0.00"],
+            ["网络建设部", "B", "1", "0", "1", "0.0", "0", "1", "5.50", "5.50"],
+            ["网络建设部", "C", "1", "0", "1", "0.0", "0", "1", "0.00", "0.00"],
+            ["网络建设部", total, "2", "0", "2", "0.0", "0", "2", "5.50", "5.50"],
         ],
         "downgrades": [
             ["T13", "公众客户部", "客户T13", "A", "B", reason["R14"]],
@@ -295,7 +299,8 @@ def test_r1_22_report_excel_one_sheet_per_section_cell_by_cell(client, people, m
         assert sheet.column_dimensions["A"].width >= 8
     handled = book.worksheets[0]
     assert [c.value for c in handled[1]] == [
-        "部门", "等级", "处理数", "按时", "超时", "按时率(%)", "平均超时(小时)", "最长超时(小时)",
+        "部门", "等级", "处理数", "按时(考核时限)", "超时(考核时限)", "按时率(%)", "按时(服务时限)", "超时(服务时限)",
+        "平均超时(小时)", "最长超时(小时)",
     ]  # fmt: skip
 
 
@@ -309,7 +314,8 @@ def test_r1_22_report_api_json(client, people, month):
     total = gettext("Total")
     handled = [
         [r["department"], total if r["level"] == "total" else r["level"], str(r["handled"]), str(r["on_time"]),
-         str(r["overtime"]), r["on_time_rate"], r["avg_late_hours"], r["worst_late_hours"]]
+         str(r["overtime"]), r["on_time_rate"], str(r["served_on_time"]), str(r["served_overtime"]),
+         r["avg_late_hours"], r["worst_late_hours"]]
         for r in data["handled"]
     ]  # fmt: skip
     assert handled == expected["handled"]
@@ -332,7 +338,9 @@ def test_r1_22_month_close_freezes_the_report_and_reclosing_replaces_it(client, 
     assert selectors.month_report(year=2026, month=10).frozen_at == snapshot.frozen_at
     # Afterwards the data changes: a circuit gets used, T04's lateness is corrected, T07 is reassigned.
     Order.objects.filter(number="T23").update(circuit_first_used_on=date(2026, 11, 2))
-    WorkStep.objects.filter(order__number="T04").update(finished_at=local(2026, 10, 22, 8), overtime=False)
+    WorkStep.objects.filter(order__number="T04").update(
+        finished_at=local(2026, 10, 22, 8), overtime=False, assessed_overtime=False
+    )
     Order.objects.filter(number="T07").update(responsible_department=None)
     assert page_tables(client) == expected_tables()
     frozen = client.get("/api/v1/reports/monthly/", {"month": "2026-10"}).json()
@@ -343,7 +351,7 @@ def test_r1_22_month_close_freezes_the_report_and_reclosing_replaces_it(client, 
     month_close(month=OCT)
     assert MonthReport.objects.count() == 1
     tables = page_tables(client)
-    assert tables["handled"][1] == ["网络监控中心", "C", "3", "2", "1", "66.7", "0.00", "0.00"]
+    assert tables["handled"][1] == ["网络监控中心", "C", "3", "2", "1", "66.7", "2", "1", "0.00", "0.00"]
     assert tables["unused_circuits"] == [["市场拓展部", "1", "CIR-T26 (T26)"]]
     assert tables["non_cooperation"] == [["政企客户部", "1", "T06"]]
 

@@ -48,8 +48,24 @@ def test_overdue_board_counts_overdue_and_due_soon_by_category_department_and_le
         services.deadline_meet(deadline=met)
         rows = selectors.overdue_board()
     assert rows == [
-        {"category": "orders", "department": org["nmc"].pk, "level": "A", "overdue": 2, "due_2h": 1, "due_24h": 2},
-        {"category": "steps", "department": org["line"].pk, "level": "B", "overdue": 1, "due_2h": 0, "due_24h": 0},
+        {
+            "category": "orders",
+            "department": org["nmc"].pk,
+            "level": "A",
+            "overdue": 2,
+            "overdue_served": 2,
+            "due_2h": 1,
+            "due_24h": 2,
+        },
+        {
+            "category": "steps",
+            "department": org["line"].pk,
+            "level": "B",
+            "overdue": 1,
+            "overdue_served": 1,
+            "due_2h": 0,
+            "due_24h": 0,
+        },
     ]
 
 
@@ -98,3 +114,18 @@ def test_dashboard_page_data_and_click_through(client, org):
     ]
     assert data["rows"][1]["category_label"] == "业务响应单"
     assert listing.status_code == 200 and listing.content.decode().count("<tr>") == 2
+
+
+def test_r1_4_board_counts_overdue_on_the_assessed_limit_and_shows_the_served_count(org):
+    """Two A provisioning clocks four days old: A's 3-day limit is past for both, but one is assessed on B
+    (5 days, an over-quota or unsigned A order): overdue once as assessed, twice as served."""
+    started = NOW - timedelta(days=4)
+    services.deadline_start(subject=org["nmc"], kind="order-provisioning", level="A", started_at=started,
+                            assessed_department=org["nmc"])  # fmt: skip
+    services.deadline_start(subject=org["nmc"], kind="order-provisioning", level="A", started_at=started,
+                            assessed_department=org["nmc"], assessed_level="B")  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        (row,) = selectors.overdue_board()
+        assert (row["overdue"], row["overdue_served"]) == (1, 2)
+        assert selectors.deadlines_in(category="orders", window="overdue").count() == 1
+        assert selectors.deadlines_in(category="orders", window="overdue_served").count() == 2
