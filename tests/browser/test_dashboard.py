@@ -41,7 +41,8 @@ def test_manager_sees_an_order_become_overdue_and_opens_it(page, org):
         row = page.locator("#board tbody tr").first
         expect(row).to_contain_text("网络监控中心")
         expect(row.locator("td").nth(3)).to_have_text("0")
-        expect(row.locator("td").nth(4)).to_have_text("1")  # due within 2 h
+        expect(row.locator("td").nth(4)).to_have_text("0")  # overdue on the served limit
+        expect(row.locator("td").nth(5)).to_have_text("1")  # due within 2 h
 
     with time_machine.travel(start + timedelta(days=3, hours=1), tick=True):
         page.evaluate("window.brpRefreshDashboard()")  # what the one-minute timer does

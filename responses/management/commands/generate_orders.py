@@ -104,7 +104,7 @@ class Command(BaseCommand):
         ]  # fmt: skip
         step_columns = [
             "id", "order_id", "position", "department_id", "title", "key_rank", "state", "dispatched_at", "due_at",
-            "accepted_at", "finished_at", "returned_at", "overtime",
+            "accepted_at", "finished_at", "returned_at", "overtime", "assessed_overtime",
         ]  # fmt: skip
         order_writer = Writer(Order, order_columns)
         step_writer = Writer(WorkStep, step_columns)
@@ -187,7 +187,7 @@ class Command(BaseCommand):
                             None,
                             False,
                         )
-                    step_writer.add(row)
+                    step_writer.add((*row, row[-1]))  # assessed as served: generated orders keep their level
                     step_id += 1
                 if (i + 1) % 100_000 == 0:
                     self.stdout.write(f"  {i + 1} orders ({time.monotonic() - started:.1f}s)")
@@ -302,7 +302,8 @@ class Command(BaseCommand):
                 """
                 INSERT INTO responses_workstep (
                     order_id, position, department_id, title, key_rank, state, dispatched_at, due_at, accepted_at,
-                    finished_at, returned_at, unfinished, obstruction, overtime, overtime_reason, comment)
+                    finished_at, returned_at, unfinished, obstruction, overtime, overtime_reason, comment,
+                    assessed_overtime)
                 SELECT o.id, p, (%(backs)s::int[])[1 + ((o.id + p) %% %(nbacks)s)], '工序', o.key_rank,
                        CASE WHEN o.state <> 'in_progress' OR p < n THEN 'returned'
                             WHEN o.id %% 2 = 0 THEN 'dispatched' ELSE 'accepted' END,
@@ -314,7 +315,7 @@ class Command(BaseCommand):
                             THEN o.accepted_at + (p - 1) * lim + lim * (o.id %% 13) / 10.0 END,
                        CASE WHEN o.state <> 'in_progress' OR p < n
                             THEN o.accepted_at + (p - 1) * lim + lim * (o.id %% 13) / 10.0 + interval '30 minutes' END,
-                       false, false, (o.id %% 13) > 10, '', ''
+                       false, false, (o.id %% 13) > 10, '', '', (o.id %% 13) > 10
                 FROM (SELECT id, state, accepted_at, key_rank, 1 + (id %% 3) AS n,
                              CASE level WHEN 'A' THEN interval '1 day' WHEN 'B' THEN interval '2 days'
                                   ELSE interval '3 days' END AS lim
