@@ -34,6 +34,7 @@ def _fired_at(deadline: Deadline, kind: str):
 class DeadlineSerializer(serializers.ModelSerializer):
     subject_type = serializers.SerializerMethodField()
     subject_id = serializers.IntegerField(source="object_id", read_only=True)
+    assessed_level = serializers.CharField(read_only=True, help_text="A, B, C or '-'; blank: assessed as served")
     assessed_due = serializers.DateTimeField(
         read_only=True, help_text="assessed_due_at, or due_at when assessed as served"
     )

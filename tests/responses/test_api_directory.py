@@ -91,3 +91,26 @@ def test_a_client_with_only_a_user_name_and_password_creates_and_reads_back_an_o
     assert [d["id"] for d in listed] == [d["id"] for d in detail["deadlines"]]
     assert api.delete("/api/v1/token/").status_code == 204
     assert api.get(f"/api/v1/orders/{pk}/").status_code == 403
+
+
+def test_the_openapi_document_lists_the_new_endpoints_with_their_schemas(people):
+    doc = client_for(people["zq_admin"]).get("/api/schema/?format=json").json()
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+    for path in ("departments", "customers", "business-types", "deadlines"):
+        assert set(paths[f"/api/v1/{path}/"]) == {"get"} and set(paths[f"/api/v1/{path}/{{id}}/"]) == {"get"}
+    deadline_params = {p["name"] for p in paths["/api/v1/deadlines/"]["get"]["parameters"]}
+    assert {"subject", "subject_type", "subject_id", "state", "kind", "department", "page"} <= deadline_params
+    token = paths["/api/v1/token/"]
+    assert set(token) == {"post", "delete"}
+    assert {"201", "400", "429"} <= set(token["post"]["responses"]) and "204" in token["delete"]["responses"]
+    assert {"token", "prefix", "username", "department"} <= set(schemas["Token"]["properties"])
+    deadline = schemas["Deadline"]["properties"]
+    for name in ("due_at", "assessed_due", "assessed_level", "state", "warned_at", "breached_at", "paused_total"):
+        assert name in deadline, name
+    assert deadline["warned_at"].get("nullable") and deadline["paused_total"]["type"] == "integer"
+    detail = paths["/api/v1/orders/{id}/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    order = schemas[detail["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert order["deadlines"]["items"]["$ref"].endswith("/Deadline") and "steps" in order
+    listed = paths["/api/v1/orders/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = schemas[listed["$ref"].rsplit("/", 1)[1]]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert "deadlines" not in schemas[page]["properties"] and "steps" not in schemas[page]["properties"]
