@@ -80,6 +80,7 @@ def test_delete_without_a_token_is_refused(alice):
 def test_a_wrong_password_or_user_is_a_400_with_a_code_and_a_failed_login(alice, body):
     response = APIClient().post(URL, body, format="json")
     assert response.status_code == 400 and response.json()["code"] == "invalid_credentials", response.content
+    assert response.json()["detail"] == "用户名或密码错误。"  # Chinese by default
     assert not ApiToken.objects.exists()
     assert AccessAttempt.objects.get().failures_since_start == 1  # counted by django-axes
     # In the audit trail when the user exists (there is nobody to file it on otherwise).
@@ -103,6 +104,7 @@ def test_failures_are_counted_by_axes_like_logins_and_lock_the_user_out(alice):
         assert _obtain("wrong").status_code == 400
     response = _obtain("wrong")
     assert response.status_code == 429 and response.json()["code"] == "locked_out", response.content
+    assert response.json()["detail"] == "登录失败次数过多，请稍后再试。"
     response = _obtain()  # even the right password, for the cool-off time
     assert response.status_code == 429 and response.json()["code"] == "locked_out"
     assert response["Content-Type"] == "application/json"

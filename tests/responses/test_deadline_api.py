@@ -101,6 +101,13 @@ def test_an_unknown_subject_type_or_bad_id_is_a_400_naming_the_field(world, peop
     assert response.json()["code"] == "invalid" and field in response.json()["fields"], response.content
 
 
+def test_the_400_is_explained_in_chinese(world, people):
+    body = client_for(people["dispatcher"]).get("/api/v1/deadlines/?subject=nothing:1").json()
+    assert body["fields"]["subject"] == ["未知的对象类型：nothing。"]
+    body = client_for(people["dispatcher"]).get("/api/v1/deadlines/?subject_type=order").json()
+    assert body["fields"]["subject_id"] == ["给出对象类型时请同时给出对象编号。"]
+
+
 def test_a_subject_out_of_sight_or_missing_is_a_404_and_so_is_its_deadline(world, people):
     other, run = world["other"], world["run"]
     zq = client_for(people["zq_admin"])
