@@ -12,6 +12,7 @@ from org.roles import Role
 from sla.validators import sane_date
 
 from . import selectors, services
+from .api_departments import DepartmentViewSet
 from .models import AccountRequest, Grant, HrEvent
 
 router = SimpleRouter()
@@ -207,3 +208,4 @@ class HrEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 router.register("account-requests", AccountRequestViewSet, basename="account-request")
 router.register("grants", GrantViewSet, basename="grant")
 router.register("hr-events", HrEventViewSet, basename="hr-event")
+router.register("departments", DepartmentViewSet, basename="department")

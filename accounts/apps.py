@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation and accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401  (audit of logins)
+        from sla.subjects import register_subject
+
+        from . import selectors, signals  # noqa: F401  (signals: audit of logins)
+
+        register_subject("account-request", "accounts.AccountRequest", selectors.account_requests_for)

@@ -13,12 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.viewsets import RecordViewSet
+from core.viewsets import RecordViewSet, SearchableViewSet
 from sla.exports import csv_writer, xlsx_append
 from sla.validators import SaneDatesSerializerMixin
 
 from . import selectors, services
-from .models import ArrearsCase, BillRun, Invoice, InvoiceLine, Service, ServiceWorkOrder
+from .models import ArrearsCase, BillRun, Customer, Invoice, InvoiceLine, Service, ServiceWorkOrder
 
 router = SimpleRouter()
 
@@ -173,9 +173,7 @@ class InvoiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordVie
                 xlsx_append(sheet, row[:5] + [float(row[5])])
             buffer = io.BytesIO()
             book.save(buffer)
-            response = HttpResponse(
-                buffer.getvalue(), content_type=XLSX
-            )
+            response = HttpResponse(buffer.getvalue(), content_type=XLSX)
             response["Content-Disposition"] = 'attachment; filename="invoices.xlsx"'
             return response
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -248,6 +246,28 @@ class ArrearsViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordVie
         return Response(ArrearsSerializer(case).data)
 
 
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "code", "name", "is_key", "contact_person", "contact_phone", "address"]
+        read_only_fields = fields
+
+
+class CustomerViewSet(SearchableViewSet):
+    """The customers the person may raise orders for (their ids are what an order names; issue 13
+    §6), ``?search=`` by name or customer number. A customer belongs to no department: the front
+    office orders for any of them (as on the order form); billing and the read-all roles see them
+    too; nobody else."""
+
+    model = Customer
+    serializer_class = CustomerSerializer
+    selector = selectors.customers_for
+    filterset_fields = ["is_key"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "code"]
+
+
+router.register("customers", CustomerViewSet, basename="customer")
 router.register("bill-runs", BillRunViewSet, basename="bill-run")
 router.register("arrears", ArrearsViewSet, basename="arrears")
 router.register("invoices", InvoiceViewSet, basename="invoice")

@@ -7,4 +7,8 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from . import handlers  # noqa: F401 - registers the deadline-event handlers
+        from sla.subjects import register_subject
+
+        from . import handlers, selectors  # noqa: F401 - handlers registers the deadline-event handlers
+
+        register_subject("bill-run", "billing.BillRun", selectors.bill_runs_for)  # the deadlines API

@@ -2,9 +2,10 @@
 
 from core.lookups import visible_record
 from org.access import reads_everything
+from org.models import Department
 from org.roles import Dept
 
-from .models import ArrearsCase, BillRun, Invoice, Service
+from .models import ArrearsCase, BillRun, Customer, Invoice, Service
 
 
 def may_see_billing(user) -> bool:
@@ -12,6 +13,16 @@ def may_see_billing(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return reads_everything(user) or (user.department is not None and user.department.code == Dept.IT)
+
+
+def customers_for(user):
+    """Customers: the front office (it orders for any customer: none belongs to a department),
+    billing and the read-all roles."""
+    qs = Customer.objects.order_by("name", "id")
+    front = user.is_authenticated and user.department_id and user.department.side == Department.Side.FRONT
+    if front or may_see_billing(user):
+        return qs
+    return qs.none()
 
 
 def bill_runs_for(user):

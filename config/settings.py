@@ -365,6 +365,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "ServiceLevelEnum": "sla.models.Level",
         "RoleEnum": "org.roles.Role",
         "AccountRequestKindEnum": "accounts.models.AccountRequest.Kind",
+        "DeadlineStateEnum": "sla.models.Deadline.State",
+        "OrderStateEnum": "responses.models.Order.State",
+        "WorkStepStateEnum": "responses.models.WorkStep.State",
     }
 )
 

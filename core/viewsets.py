@@ -20,7 +20,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
-from rest_framework import serializers, viewsets
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from .lookups import visible_record
 
@@ -72,3 +74,15 @@ class RecordViewSet(viewsets.GenericViewSet):
         if body is not None:
             fields = self.body(body) | fields
         return service(**{self.object_kwarg: record}, by=self.request.user, **fields)
+
+
+class SearchableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordViewSet):
+    """A read-only list and detail with ``?search=`` over the viewset's ``search_fields`` (the
+    directories a client looks ids up in: departments, customers, business types)."""
+
+    filter_backends = [DjangoFilterBackend, OrderingFilter, SearchFilter]
+
+
+def signed_in_only(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """``queryset`` for an active, signed-in person; nothing for anyone else."""
+    return queryset if user.is_authenticated and user.is_active else queryset.none()

@@ -7,4 +7,11 @@ class FaultsConfig(AppConfig):
     verbose_name = _("Faults, quality events and complaints")
 
     def ready(self):
-        from . import handlers  # noqa: F401 - registers the deadline hooks
+        from sla.subjects import register_subject
+
+        from . import handlers, selectors  # noqa: F401 - handlers registers the deadline hooks
+
+        # Who sees the deadlines of tickets, events and complaints (the deadlines API, issue 13 §6).
+        register_subject("fault-ticket", "faults.FaultTicket", selectors.tickets_visible_to)
+        register_subject("quality-event", "faults.QualityEvent", selectors.events_visible_to)
+        register_subject("complaint", "faults.Complaint", selectors.complaints_visible_to)

@@ -8,6 +8,7 @@ The viewsets are ``core.viewsets.RecordViewSet``s (``base.ScopedViewSet``); ``ro
 
 from rest_framework.routers import SimpleRouter
 
+from .catalogue import BusinessTypeViewSet
 from .contact_orders import ContactOrderViewSet
 from .orders import OrderViewSet
 from .reports import MonthReportViewSet
@@ -32,4 +33,5 @@ router.register("expansion-requests", ExpansionRequestViewSet, basename="expansi
 router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-entry")
 router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
 router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
+router.register("business-types", BusinessTypeViewSet, basename="business-type")
 router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")

@@ -1,21 +1,23 @@
 """Orders (SPEC §1): the order, its creation, transitions, attachments and the level quota (R1.4)."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from billing.models import Customer
 from org.models import Department
-from sla.models import Level
+from sla.deadline_api import DeadlineSerializer
+from sla.models import Deadline, Level
+from sla.subjects import deadlines_of_subjects
 from sla.validators import SaneDatesSerializerMixin, sane_date
 
 from .. import selectors, services
-from ..models import Attachment, BusinessType, EquipmentNeed, Order, Requisition
+from ..models import Attachment, BusinessType, EquipmentNeed, Order, Requisition, WorkStep
 from .base import CachedFieldsMixin, ScopedViewSet, TimeLeftMixin
 
 
@@ -73,6 +75,44 @@ class OrderSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, TimeLeftMixin
         return obj.state in Order.OPEN_STATES
 
 
+class OrderStepBriefSerializer(serializers.ModelSerializer):
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = WorkStep
+        fields = [
+            "id",
+            "position",
+            "department",
+            "title",
+            "state",
+            "dispatched_at",
+            "due_at",
+            "accepted_at",
+            "finished_at",
+            "returned_at",
+            "overtime",
+            "overtime_reason",
+        ]
+        read_only_fields = fields
+
+
+class OrderDetailSerializer(OrderSerializer):
+    """One order with its steps and every deadline of the order and its steps (issue 13 §6): served
+    and assessed due times, state, when warned and breached, paused time. Only the detail has them:
+    the list stays as light as it was."""
+
+    steps = OrderStepBriefSerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "steps", "deadlines"]
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj):
+        return DeadlineSerializer(self.context["deadlines"], many=True, context=self.context).data
+
+
 class OrderEquipmentSerializer(serializers.Serializer):
     item = serializers.ChoiceField(choices=EquipmentNeed.Item.choices)
     quantity = serializers.IntegerField(min_value=1)
@@ -101,9 +141,7 @@ class OrderCreateSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, seriali
         request = self.context.get("request")
         if request is not None and "requisition" in fields and request.user.is_authenticated:
             # Scope holds in payloads (issue 11): only the user's own department's requisitions (R1.7).
-            fields["requisition"].queryset = Requisition.objects.filter(
-                front_department_id=request.user.department_id
-            )
+            fields["requisition"].queryset = Requisition.objects.filter(front_department_id=request.user.department_id)
         return fields
 
     def validate_level(self, value):
@@ -204,10 +242,25 @@ class OrderViewSet(
     selector = selectors.orders_visible_to
 
     def select(self, user):
-        return selectors.order_list(user) if self.action == "list" else super().select(user)
+        if self.action == "list":
+            return selectors.order_list(user)
+        if self.action == "retrieve":
+            steps = WorkStep.objects.select_related("department").order_by("position", "id")
+            return super().select(user).prefetch_related(Prefetch("steps", queryset=steps))
+        return super().select(user)
 
     def get_serializer_class(self):
-        return OrderCreateSerializer if self.action == "create" else OrderSerializer
+        if self.action == "create":
+            return OrderCreateSerializer
+        return OrderDetailSerializer if self.action == "retrieve" else OrderSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        """The order, its steps and the deadlines of both, in a fixed number of queries."""
+        order = self.get_object()
+        deadlines = Deadline.objects.select_related("assessed_department").prefetch_related("events")
+        deadlines = deadlines_of_subjects(deadlines, [order, *order.steps.all()]).order_by("started_at", "id")
+        context = self.get_serializer_context() | {"deadlines": list(deadlines)}
+        return Response(OrderDetailSerializer(order, context=context).data)
 
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
     def create(self, request, *args, **kwargs):

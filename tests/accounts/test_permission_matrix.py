@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AccountRequest, Grant, HrEvent
 from sla.models import Notification
+from sla.services import deadline_start
 from tests.permission_matrix import (
     ANON,
     LOGIN,
@@ -24,6 +25,7 @@ from tests.permission_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
+PASSWORD = "pw-Matrix-2026"
 
 APPS = {"accounts", "sla", "dashboards"}  # the overdue dashboard left sla for dashboards (issue 12 §3)
 
@@ -75,6 +77,12 @@ API = {
     ("inbox", "retrieve"): {"*": (200, 404), ANON: (403, 403)},
     # Marking one's own notice read is personal, not a business change: viewers and auditors too.
     ("inbox", "read"): {"*": (200, 404), ANON: (403, 403)},
+    # Deadlines (issue 13 §6): seen by whoever may see the subject — here an account request's
+    # (its rule is SEE above); departments: the organisation chart, for everyone signed in.
+    ("deadline", "list"): {"*": (200, 200), ANON: (403, 403)},
+    ("deadline", "retrieve"): SEE,
+    ("department", "list"): {"*": (200, 200), ANON: (403, 403)},
+    ("department", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
 }
 # References in payloads (issue 11): nobody approves or carries out a request they filed or that
 # concerns themselves. "own": a colleague's request (as above); "other": the acting user's own (403).
@@ -129,6 +137,9 @@ PAGES = {
         ANON: (LOGIN, LOGIN),
     },
     ("acct-hr-import", "create"): {"*": (403, 403), "it_operator": (302, 302), ANON: (LOGIN, LOGIN)},
+    # POST /api/v1/token/ (issue 13 §6; a plain view, listed with the pages): "own" is the acting
+    # person's own user name and password (a token), "other" a user name that does not exist (400).
+    ("api-token", "create"): {"*": (201, 400), ANON: (400, 400)},
 }
 
 # --- objects of a department ----------------------------------------------------------------------
@@ -177,8 +188,15 @@ def make_notification(world, dept, action, user=None):
     )
 
 
+def make_deadline(world, dept, action):
+    request = make_request(world, dept, S.SUBMITTED)
+    return deadline_start(subject=request, kind="account-request", title=str(request), started_at=timezone.now())
+
+
 MAKERS = {
     "account-request": lambda world, dept, action: make_request(world, dept, REQUEST_STATE.get(action, S.SUBMITTED)),
+    "deadline": make_deadline,
+    "department": lambda world, dept, action: world.org[dept],
     "grant": make_grant,
     "hr-event": make_hr_event,
 }
@@ -220,6 +238,10 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
 
 
 def prepare_page(world, name, action, dept, user, which):
+    if name == "api-token":
+        if which == "own" and user is not None:
+            return [], {"username": user.username, "password": PASSWORD}
+        return [], {"username": f"nobody_{getattr(user, 'username', 'anonymous')}", "password": PASSWORD}
     if name == "dashboards:deadlines":
         return [], {"category": "order", "window": "overdue"}
     if name == "acct-request-new" and action == "create":
@@ -245,8 +267,14 @@ def prepare_page(world, name, action, dept, user, which):
 
 
 @pytest.fixture
-def world(org):
-    return make_world(org)
+def world(org, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.API_TOKEN_RATE = "1000/minute"  # every role asks for a token from the same address
+    world = make_world(org)
+    for user in world.users.values():  # so that each may ask for a token (api-token)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return world
 
 
 def test_every_endpoint_of_accounts_sla_and_dashboards_is_in_the_matrix():

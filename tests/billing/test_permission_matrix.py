@@ -84,6 +84,10 @@ API = {
     ("arrears", "record_payment"): it_only(it_operator=(200, 404), supervisor=(200, 404)),
     ("service", "list"): LIST,
     ("service", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
+    # Customers (issue 13 §6): those who may order for them (the front office; none here: "other" is a
+    # back-office department), billing (IT) and the read-all roles.
+    ("customer", "list"): LIST,
+    ("customer", "retrieve"): SEE,
 }
 
 # --- the page table ---------------------------------------------------------------------------------
@@ -214,6 +218,7 @@ def read_object(world, basename):
         "invoice": lambda: make_invoice(world),
         "arrears": make_arrears,
         "service": make_service,
+        "customer": make_customer,
     }
     return world.once(("read", basename), makers[basename])
 

@@ -187,6 +187,9 @@ API = {
         ANON: (403, 403),
     },
     ("monthly-report", "list"): {"*": (403, 403), **{r: (200, 200) for r in DASHBOARD}, ANON: (403, 403)},
+    # The catalogue (issue 13 §6): every signed-in person; business types belong to no department.
+    ("business-type", "list"): LIST,
+    ("business-type", "retrieve"): LIST,
 }
 # References in payloads (issue 11): "own" / "other" say whose record the body names.
 API |= {
@@ -443,6 +446,7 @@ def read_object(world, basename, dept):
         "expansion-request": lambda: make_expansion(world, dept),
         "recovery-entry": lambda: make_recovery(world, dept),
         "build-decision": lambda: make_build(world, dept),
+        "business-type": lambda: world.once("catalogue", load_catalogue)["phone"],
     }
     if basename not in makers:
         return None
