@@ -7,4 +7,9 @@ class FaultsConfig(AppConfig):
     verbose_name = _("Faults, quality events and complaints")
 
     def ready(self):
-        from . import handlers  # noqa: F401 - registers the deadline hooks
+        from . import (
+            handlers,  # noqa: F401 - registers the deadline hooks
+            pause_subjects,
+        )
+
+        pause_subjects.register()  # fault tickets may be paused (S5.3)

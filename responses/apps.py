@@ -7,4 +7,9 @@ class ResponsesConfig(AppConfig):
     verbose_name = _("Business-response orders")
 
     def ready(self):
-        from . import handlers  # noqa: F401 - registers the deadline-event handlers
+        from . import (
+            handlers,  # noqa: F401 - registers the deadline-event handlers
+            pause_subjects,
+        )
+
+        pause_subjects.register()  # orders and steps may be paused (S5.3)
