@@ -6,6 +6,8 @@ step's pause stops its order's provisioning clock too (R1.10), and the step's st
 special order (accepted → paused → accepted).
 """
 
+from django.urls import reverse
+
 from org.access import is_center_dispatcher
 from sla.pause_subjects import register_pause_subject
 
@@ -60,9 +62,21 @@ def _step_end(step, *, by, at, resumed) -> None:
             Order.objects.filter(pk=deadline.object_id).update(due_at=deadline.due_at)
 
 
+def _order_url(order) -> str:
+    return reverse("responses:detail", args=[order.pk])
+
+
+def _step_url(step) -> str:
+    return reverse("responses:detail", args=[step.order_id])
+
+
 def register() -> None:
+    from . import selectors
+
     register_pause_subject(
         "responses.order",
+        lookup=selectors.get_order_for,
+        url=_order_url,
         involved=_order_involved,
         approver=rules.is_dispatcher,
         can_pause=_order_can_pause,
@@ -70,6 +84,8 @@ def register() -> None:
     )
     register_pause_subject(
         "responses.workstep",
+        lookup=selectors.get_step_for,
+        url=_step_url,
         involved=_step_involved,
         approver=rules.is_dispatcher,
         can_pause=_step_can_pause,

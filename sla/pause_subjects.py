@@ -10,6 +10,8 @@ The engine (``sla``, floor 1) knows no order, step or ticket; each app registers
         can_pause=lambda step: ...,           # the state allows a pause now
         linked=lambda step: [(order, "order-provisioning")],  # other clocks that stop with it (R1.10)
         on_approve=..., on_end=...,           # the subject's own state follows (step paused / accepted)
+        lookup=selectors.get_step_for,        # (user, pk) -> the subject if the person may see it, else NotFound
+        url=lambda step: ...,                 # the page the pause buttons return to
     )
 """
 
@@ -35,6 +37,8 @@ class PauseSubject:
     linked: Callable[[Any], list[tuple[Any, str | None]]] = field(default=lambda subject: [])
     on_approve: Callable[..., None] = _nothing
     on_end: Callable[..., None] = _nothing
+    lookup: Callable[[Any, Any], Any] | None = None
+    url: Callable[[Any], str] = field(default=lambda subject: "/")
 
 
 _SUBJECTS: dict[str, PauseSubject] = {}
@@ -43,6 +47,10 @@ _SUBJECTS: dict[str, PauseSubject] = {}
 def register_pause_subject(label: str, **kwargs) -> PauseSubject:
     _SUBJECTS[label] = PauseSubject(label=label, **kwargs)
     return _SUBJECTS[label]
+
+
+def registered(label: str) -> PauseSubject | None:
+    return _SUBJECTS.get(label)
 
 
 def pause_subject(subject) -> PauseSubject:

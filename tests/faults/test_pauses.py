@@ -42,3 +42,23 @@ def test_s5_3_fault_ticket_15_minute_rung_moves_by_exactly_the_pause(people, cir
     sweep_at(t0 + 25 * MIN)  # the 15-minute rung: exactly 25 minutes after the report
     events = DeadlineEvent.objects.filter(deadline=deadline).order_by("due_at")
     assert [e.due_at for e in events] == [t0 + 15 * MIN, t0 + 25 * MIN]
+
+
+def test_s5_3_fault_ticket_page_shows_the_pause_buttons_of_the_service(people, circuit):
+    from django.test import Client
+    from django.urls import reverse
+
+    ticket = report(people, circuit)
+    page = reverse("faults:detail", args=[ticket.pk])
+
+    def html(user):
+        client = Client()
+        client.force_login(user)
+        return client, client.get(page).content.decode()
+
+    member, text = html(people.member)
+    assert "pause-request" in text and 'value="special-order"' not in text  # special orders are a step's
+    assert "pause-request" not in html(people.front)[1]
+    member.post(reverse("sla:pause-request", args=["faults.faultticket", ticket.pk]), {"reason": "third-party"})
+    assert "pause-approve" in html(people.supervisor)[1]
+    assert "pause-approve" not in html(people.member)[1] and "pause-approve" not in html(people.dispatcher)[1]
