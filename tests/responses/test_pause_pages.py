@@ -28,6 +28,7 @@ def test_s5_3_step_pause_buttons_on_the_order_page(people, cat, org):
     html = member.get(page).content.decode()
     assert f'data-testid="pauses-responses.workstep-{step.pk}"' in html and "pause-request" in html
     assert 'value="special-order"' in html  # the step's department may give every reason of a step
+    assert "申请暂停" in html  # the page speaks Chinese
     response = member.post(
         reverse("sla:pause-request", args=["responses.workstep", step.pk]),
         {"reason": "waiting-customer", "note": "客户出差"},
@@ -40,7 +41,7 @@ def test_s5_3_step_pause_buttons_on_the_order_page(people, cat, org):
     center.post(reverse("sla:pause-action", args=[pause.pk, "approve"]))
     assert deadlines_of(step).get().state == Deadline.State.PAUSED
     html = member.get(page).content.decode()
-    assert "pause-end" in html and 'data-testid="pause-state"' in html
+    assert "pause-end" in html and 'data-testid="pause-state"' in html and "计时已停" in html and "恢复计时" in html
     member.post(reverse("sla:pause-action", args=[pause.pk, "end"]))
     assert deadlines_of(step).get().state == Deadline.State.PENDING
     html = member.get(page).content.decode()
