@@ -92,3 +92,33 @@ def test_s5_3_default_pause_reasons_load_idempotently(db):
         "special-order",
     }
     assert PauseReason.objects.get(code="special-order").subjects == ["responses.workstep"]
+
+
+def test_s5_3_paused_time_per_department_and_month_page_and_json(client, org):
+    from django.urls import reverse
+
+    from org.roles import Role
+    from tests.factories import UserFactory
+
+    nmc = org["nmc"]
+    make_policy(kind="work", level="-", duration=timedelta(days=3))
+    now = datetime.now(SH).replace(microsecond=0)
+    for hours in (2, 3):
+        deadline = services.deadline_start(subject=nmc, kind="work", assessed_department=nmc, started_at=now)
+        pause_between(deadline, now, now + hours * H)
+    client.force_login(UserFactory(department=org["center"], roles=[Role.VIEWER]))
+    rows = client.get(reverse("dashboards:paused-data")).json()["rows"]
+    assert rows == [
+        {
+            "month": now.strftime("%Y-%m"),
+            "department": nmc.pk,
+            "department_name": nmc.name_zh,
+            "deadlines": 2,
+            "paused_seconds": 5 * 3600,
+            "paused_hours": 5.0,
+        }
+    ]
+    html = client.get(reverse("dashboards:paused")).content.decode()
+    assert "各部门暂停时长" in html and nmc.name_zh in html and "5.0" in html
+    client.force_login(UserFactory(department=nmc, roles=[Role.BACK_MEMBER]))
+    assert client.get(reverse("dashboards:paused")).status_code == 403
