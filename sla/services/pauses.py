@@ -49,7 +49,8 @@ def _comment(pause: Pause, extra: str = "") -> str:
 
 
 def _subject_audit(pause: Pause, action: str, *, by: User | None, at: datetime, comment: str) -> None:
-    audit_record(subject=pause.subject, actor=by, transition=action, to_state=pause.state, comment=comment, at=at)
+    # No from/to states: the subject's states are not the pause's; the action's label says what happened.
+    audit_record(subject=pause.subject, actor=by, transition=action, comment=comment, at=at)
 
 
 def _open_deadlines(subject, kind: str | None = None):
