@@ -122,3 +122,26 @@ def test_s5_3_paused_time_per_department_and_month_page_and_json(client, org):
     assert "各部门暂停时长" in html and nmc.name_zh in html and "5.0" in html
     client.force_login(UserFactory(department=nmc, roles=[Role.BACK_MEMBER]))
     assert client.get(reverse("dashboards:paused")).status_code == 403
+
+
+def test_s5_3_pause_reasons_are_edited_in_the_admin_with_known_roles_and_subjects(admin_client, db):
+    from django.urls import reverse
+
+    load_pause_reasons()
+    reason = PauseReason.objects.get(code="third-party")
+    url = reverse("admin:sla_pausereason_change", args=[reason.pk])
+    assert admin_client.get(url).status_code == 200
+    body = {
+        "code": "third-party",
+        "name": "等待物业",
+        "request_roles": ["back_member"],
+        "approve_roles": ["dispatcher"],
+        "subjects": ["responses.workstep"],
+        "position": 2,
+        "active": "on",
+    }
+    assert admin_client.post(url, body).status_code == 302
+    reason.refresh_from_db()
+    assert reason.name == "等待物业" and reason.subjects == ["responses.workstep"]
+    response = admin_client.post(url, {**body, "request_roles": ["nobody"]})
+    assert response.status_code == 200 and PauseReason.objects.get(pk=reason.pk).request_roles == ["back_member"]
