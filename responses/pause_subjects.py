@@ -62,6 +62,16 @@ def _step_end(step, *, by, at, resumed) -> None:
             Order.objects.filter(pk=deadline.object_id).update(due_at=deadline.due_at)
 
 
+def _held_by_special_order(deadline) -> bool:
+    """R1.10: an approved special order holds its step's clock and its order's provisioning clock."""
+    from .models import SpecialOrder
+
+    approved = SpecialOrder.objects.filter(state=SpecialOrder.State.APPROVED)
+    if deadline.kind == PROVISIONING:
+        return approved.filter(step__order_id=deadline.object_id).exists()
+    return approved.filter(step_id=deadline.object_id).exists()
+
+
 def _order_url(order) -> str:
     return reverse("responses:detail", args=[order.pk])
 
@@ -81,6 +91,7 @@ def register() -> None:
         approver=rules.is_dispatcher,
         can_pause=_order_can_pause,
         on_end=_order_end,
+        holds=_held_by_special_order,
     )
     register_pause_subject(
         "responses.workstep",
@@ -92,4 +103,5 @@ def register() -> None:
         linked=_step_linked,
         on_approve=_step_approve,
         on_end=_step_end,
+        holds=_held_by_special_order,
     )

@@ -10,6 +10,7 @@ The engine (``sla``, floor 1) knows no order, step or ticket; each app registers
         can_pause=lambda step: ...,           # the state allows a pause now
         linked=lambda step: [(order, "order-provisioning")],  # other clocks that stop with it (R1.10)
         on_approve=..., on_end=...,           # the subject's own state follows (step paused / accepted)
+        holds=lambda deadline: ...,           # the app still stops this clock (an approved special order)
         lookup=selectors.get_step_for,        # (user, pk) -> the subject if the person may see it, else NotFound
         url=lambda step: ...,                 # the page the pause buttons return to
     )
@@ -37,6 +38,9 @@ class PauseSubject:
     linked: Callable[[Any], list[tuple[Any, str | None]]] = field(default=lambda subject: [])
     on_approve: Callable[..., None] = _nothing
     on_end: Callable[..., None] = _nothing
+    # Something of the app's own still stops this deadline (an approved special order, R1.10): the
+    # pause's end leaves it paused.
+    holds: Callable[[Any], bool] = _never
     lookup: Callable[[Any, Any], Any] | None = None
     url: Callable[[Any], str] = field(default=lambda subject: "/")
 

@@ -69,7 +69,7 @@ def special_order_close(*, special: SpecialOrder, by: User, at: datetime | None 
     at = _now(at)
     special = _apply(special, "close", by=by, at=at)
     step = WorkStep.objects.get(pk=special.step_id)
-    if step.state == WorkStep.State.PAUSED:
+    if step.state == WorkStep.State.PAUSED and _approved_pause(step) is None:
         _apply(step, "resume", by=None)
     deadline = _open_deadline(step, STEP_RESOURCE)
     if deadline and deadline.state == Deadline.State.PAUSED and not _held_by_a_pause(deadline):
@@ -88,6 +88,11 @@ def special_order_close(*, special: SpecialOrder, by: User, at: datetime | None 
         provisioning = sla.deadline_resume(deadline=provisioning, by=by, at=at)
         Order.objects.filter(pk=step.order_id).update(due_at=provisioning.due_at)
     return special
+
+
+def _approved_pause(step: WorkStep) -> Pause | None:
+    pause = sla.open_pause_of(step)
+    return pause if pause is not None and pause.state == Pause.State.APPROVED else None
 
 
 def _held_by_a_pause(deadline: Deadline) -> bool:

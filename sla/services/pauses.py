@@ -5,7 +5,7 @@ state 409) and is written to the subject's audit trail too, with the reason, so 
 shows it. On approval the subject's open deadlines stop, and those of the subjects its app links to it
 (a step's order provisioning clock, R1.10); on the end they resume, moved by the paused time
 (``Deadline.resume``: working time on a working-day clock). A deadline another approved pause still
-holds stays paused.
+holds, or one the app still holds (an approved special order), stays paused.
 """
 
 from datetime import datetime
@@ -138,13 +138,14 @@ def pause_end(*, pause: Pause, by: User, at: datetime | None = None) -> Pause:
     """The reason is gone: the clocks resume, moved by the paused time."""
     at = at or timezone.now()
     pause = _apply(pause, "end", by=by, actor=by, at=at)
+    subject = pause.subject
+    registration = pause_subject(subject)
     resumed = []
     for deadline in pause.deadlines.filter(state=Deadline.State.PAUSED):
         still_held = deadline.pauses.filter(state=Pause.State.APPROVED).exclude(pk=pause.pk).exists()
-        if not still_held:
+        if not still_held and not registration.holds(deadline):
             resumed.append(deadline_resume(deadline=deadline, by=by, at=at, comment=_comment(pause)))
-    subject = pause.subject
-    pause_subject(subject).on_end(subject, by=by, at=at, resumed=resumed)
+    registration.on_end(subject, by=by, at=at, resumed=resumed)
     _subject_audit(pause, "pause_end", by=by, at=at, comment=_comment(pause))
     return pause
 

@@ -94,3 +94,31 @@ def test_r1_10_approved_special_order_pauses_the_order_provisioning_clock_too(pe
     order_deadline = clocks(step)[1]
     assert order_deadline.state == Deadline.State.PENDING
     assert order_deadline.due_at - order_due == pytest.approx(5 * H, abs=timedelta(seconds=5))
+
+
+def test_s5_3_r1_10_order_pause_and_step_special_order_the_order_clock_runs_when_both_ended(people, cat, org):
+    step = accepted_step(people, cat, org)
+    pause = sla.pause_approve(
+        pause=sla.pause_request(subject=step.order, reason="waiting-customer", by=people["zq_admin"]),
+        by=people["dispatcher"],
+    )
+    special = services.special_order_request(step=step, by=people["jk_member"], reason="业主阻工")
+    special = services.special_order_approve(special=special, by=people["dispatcher"])
+    sla.pause_end(pause=pause, by=people["zq_admin"])  # the special order still holds the order's clock
+    assert [d.state for d in clocks(step)] == [Deadline.State.PAUSED, Deadline.State.PAUSED]
+    services.special_order_close(special=special, by=people["dispatcher"])
+    assert [d.state for d in clocks(step)] == [Deadline.State.PENDING, Deadline.State.PENDING]
+    assert WorkStep.objects.get(pk=step.pk).state == WorkStep.State.ACCEPTED
+    # …and the other way round: the special order closed first, the pause still holds the order's clock.
+    pause = sla.pause_approve(
+        pause=sla.pause_request(subject=step.order, reason="waiting-customer", by=people["zq_admin"]),
+        by=people["dispatcher"],
+    )
+    special = services.special_order_approve(
+        special=services.special_order_request(step=step, by=people["jk_member"], reason="再次阻工"),
+        by=people["dispatcher"],
+    )
+    services.special_order_close(special=special, by=people["dispatcher"])
+    assert [d.state for d in clocks(step)] == [Deadline.State.PENDING, Deadline.State.PAUSED]
+    sla.pause_end(pause=pause, by=people["zq_admin"])
+    assert clocks(step)[1].state == Deadline.State.PENDING
