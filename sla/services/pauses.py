@@ -23,6 +23,7 @@ from ..models import Deadline, Pause, PauseReason
 from ..pause_subjects import pause_subject
 from .audit import audit_record
 from .deadlines import deadline_pause, deadline_resume
+from .notifications import notify
 
 
 def _conflict(message):
@@ -70,6 +71,29 @@ def open_pause_of(subject) -> Pause | None:
     )
 
 
+def _tell_deciders(pause: Pause) -> None:
+    """In-app notice to whoever may decide the pause (the Center's dispatchers, a ticket's supervisor)."""
+    candidates = User.objects.filter(groups__name__in=pause.reason.approve_roles, is_active=True).distinct()[:200]
+    deciders = [user for user in candidates if pause_rules.may_approve(pause, user)]
+    if deciders:
+        notify(
+            users=deciders,
+            subject=_("Pause to decide: %(subject)s — %(reason)s") % {"subject": pause.subject, "reason": pause.reason},
+            body=pause.note,
+            channels=["inapp"],
+        )
+
+
+def _tell_requester(pause: Pause, decision: str) -> None:
+    notify(
+        users=[pause.requested_by],
+        subject=_("Pause %(decision)s: %(subject)s — %(reason)s")
+        % {"decision": decision, "subject": pause.subject, "reason": pause.reason},
+        body=pause.decision_note,
+        channels=["inapp"],
+    )
+
+
 @transaction.atomic
 def pause_request(*, subject, reason: PauseReason | str, by: User, note: str = "", at: datetime | None = None) -> Pause:
     """Ask for ``subject``'s clock to stop for ``reason`` (a reason or its code)."""
@@ -102,6 +126,7 @@ def pause_request(*, subject, reason: PauseReason | str, by: User, note: str = "
         raise _conflict(_("This already has an open pause: wait for its decision or resume it.")) from None
     audit_record(subject=pause, actor=by, transition="request", to_state=pause.state, comment=_comment(pause), at=at)
     _subject_audit(pause, "pause_request", by=by, at=at, comment=_comment(pause))
+    _tell_deciders(pause)
     return pause
 
 
@@ -122,6 +147,7 @@ def pause_approve(*, pause: Pause, by: User, note: str = "", at: datetime | None
     pause.deadlines.add(*held)
     registration.on_approve(subject, by=by, at=at)
     _subject_audit(pause, "pause_approve", by=by, at=at, comment=_comment(pause, note))
+    _tell_requester(pause, _("approved"))
     return pause
 
 
@@ -130,6 +156,7 @@ def pause_reject(*, pause: Pause, by: User, note: str = "", at: datetime | None 
     at = at or timezone.now()
     pause = _apply(pause, "reject", by=by, comment=note, actor=by, at=at, note=note)
     _subject_audit(pause, "pause_reject", by=by, at=at, comment=_comment(pause, note))
+    _tell_requester(pause, _("rejected"))
     return pause
 
 

@@ -122,3 +122,15 @@ def test_s5_3_r1_10_order_pause_and_step_special_order_the_order_clock_runs_when
     assert [d.state for d in clocks(step)] == [Deadline.State.PENDING, Deadline.State.PAUSED]
     sla.pause_end(pause=pause, by=people["zq_admin"])
     assert clocks(step)[1].state == Deadline.State.PENDING
+
+
+def test_s5_3_the_center_is_told_of_a_pause_to_decide_and_the_requester_of_the_decision(people, cat, org):
+    from sla.models import Notification
+
+    step = accepted_step(people, cat, org)
+    pause = sla.pause_request(subject=step, reason="waiting-customer", by=people["jk_member"], note="客户不在")
+    told = Notification.objects.filter(subject__contains="等待客户")
+    assert set(told.values_list("recipient__username", flat=True)) == {"dispatcher"}
+    sla.pause_reject(pause=pause, by=people["dispatcher"], note="请先联系客户经理")
+    decision = Notification.objects.get(recipient=people["jk_member"], subject__startswith="暂停")
+    assert "驳回" in decision.subject and decision.body == "请先联系客户经理"
