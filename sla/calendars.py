@@ -81,6 +81,8 @@ class WorkingCalendar:
         The inverse of ``working_time_between`` for a start on a working day; a start on a rest day
         counts from 00:00 of the next working day.
         """
+        if amount <= timedelta(0):
+            return start
         cursor = timezone.localtime(start)
         if not self.is_workday(cursor.date()):
             cursor = timezone.make_aware(datetime.combine(self.next_workday(cursor.date()), time.min))

@@ -57,6 +57,14 @@ def test_s5_3_working_day_clock_moves_by_the_paused_working_time_over_a_weekend(
     assert deadline.rung_time(rung) == FRI + 30 * H + (MON - (FRI + 6 * H))
 
 
+def test_s5_3_working_day_clock_paused_over_a_weekend_only_does_not_move(subject):
+    deadline = start(subject, Clock.WORKING_DAYS, timedelta(days=2))
+    due = deadline.due_at
+    sat = datetime(2026, 11, 28, 10, 0, tzinfo=SH)
+    deadline = pause_between(deadline, sat, sat + 30 * H)  # Saturday 10:00 → Sunday 16:00
+    assert deadline.due_at == due and deadline.paused_total == 30 * H
+
+
 def test_s5_3_calendar_clock_moves_by_the_paused_calendar_time_weekend_included(subject):
     deadline = start(subject, Clock.CALENDAR, timedelta(days=3))
     due, warn = deadline.due_at, deadline.warn_at
@@ -76,6 +84,7 @@ def test_s5_3_working_time_helpers_are_inverse_on_working_days():
     # A pause wholly on a rest day moves nothing.
     sat = datetime(2026, 11, 28, 10, 0, tzinfo=SH)
     assert calendar.working_time_between(sat, sat + 5 * H) == timedelta(0)
+    assert calendar.add_working_time(sat, timedelta(0)) == sat
 
 
 def test_s5_3_default_pause_reasons_load_idempotently(db):
