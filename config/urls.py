@@ -12,11 +12,13 @@ import responses.api
 from accounts.api_token import TokenView
 from config.api import ApiRouter
 from sla.api import InboxViewSet
+from sla.api_pauses import PauseViewSet
 from sla.deadline_api import DeadlineViewSet
 
 router = ApiRouter()  # integer ids only: /api/v1/orders/abc/ is a 404
 router.register("inbox", InboxViewSet, basename="inbox")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("pauses", PauseViewSet, basename="pause")
 # Each app keeps its own router in <app>/api.py; they are merged here.
 for app_router in (accounts.api.router, responses.api.router, faults.api.router, billing.api.router):
     router.registry.extend(app_router.registry)

@@ -9,7 +9,7 @@ class ResponsesConfig(AppConfig):
     def ready(self):
         from sla.subjects import register_subject
 
-        from . import handlers, selectors  # noqa: F401 - handlers registers the deadline-event handlers
+        from . import handlers, pause_subjects, selectors  # noqa: F401 - handlers registers the deadline-event handlers
 
         # Who sees the deadlines of orders and the work around them (the deadlines API, issue 13 §6).
         register_subject("order", "responses.Order", selectors.orders_visible_to)
@@ -18,3 +18,4 @@ class ResponsesConfig(AppConfig):
         register_subject("contact-order", "responses.ContactOrder", selectors.contact_orders_visible_to)
         register_subject("special-order", "responses.SpecialOrder", selectors.special_orders_visible_to)
         register_subject("phone-dispatch", "responses.PhoneDispatch", selectors.phone_dispatches_visible_to)
+        pause_subjects.register()  # orders and steps may be paused (S5.3)

@@ -406,7 +406,7 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
         PENDING = "pending", pgettext_lazy("responses", "Pending dispatch")
         DISPATCHED = "dispatched", pgettext_lazy("responses", "Dispatched")
         ACCEPTED = "accepted", pgettext_lazy("responses", "Accepted")
-        PAUSED = "paused", pgettext_lazy("responses", "Paused (special order)")
+        PAUSED = "paused", pgettext_lazy("responses", "Paused (clock stopped)")
         DONE = "done", pgettext_lazy("responses", "Done, to be returned")
         RETURNED = "returned", pgettext_lazy("responses", "Returned")
         CANCELLED = "cancelled", pgettext_lazy("responses", "Cancelled")

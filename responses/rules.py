@@ -153,4 +153,5 @@ STEP_BUTTONS: dict[str, Rule] = {
 SPECIAL_BUTTONS: dict[str, Rule] = {
     "approve": "approve",
     "reject": "reject",
+    "close": "close",
 }

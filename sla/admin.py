@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from org.roles import Role
 
 from .models import (
     AuditEntry,
@@ -9,6 +12,8 @@ from .models import (
     EscalationRung,
     HolidayOverride,
     Notification,
+    Pause,
+    PauseReason,
     SlaPolicy,
 )
 from .validators import SaneDatesFormMixin
@@ -85,3 +90,46 @@ class NotificationAdmin(ReadOnlyAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "content_type", "object_id", "transition", "from_state", "to_state", "actor"]
     list_filter = ["content_type", "transition"]
+
+
+PAUSE_SUBJECTS = [
+    ("responses.order", _("Orders")),
+    ("responses.workstep", _("Work steps")),
+    ("faults.faultticket", _("Fault tickets")),
+]
+
+
+class PauseReasonForm(forms.ModelForm):
+    """S5.3: roles and subjects are chosen from lists, so a reason names only roles and subjects that exist."""
+
+    request_roles = forms.MultipleChoiceField(
+        label=_("roles that may request"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    approve_roles = forms.MultipleChoiceField(
+        label=_("roles that must approve"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    subjects = forms.MultipleChoiceField(
+        label=_("applies to"), choices=PAUSE_SUBJECTS, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = PauseReason
+        fields = ["code", "name", "request_roles", "approve_roles", "subjects", "position", "active"]
+
+
+@admin.register(PauseReason)
+class PauseReasonAdmin(admin.ModelAdmin):
+    """The configurable list of pause reasons (S5.3): who may ask, who must approve, on what."""
+
+    form = PauseReasonForm
+    list_display = ["position", "code", "name", "request_roles", "approve_roles", "subjects", "active"]
+    list_display_links = ["code"]
+    list_editable = ["active"]
+
+
+@admin.register(Pause)
+class PauseAdmin(ReadOnlyAdmin):
+    """Pauses change only through sla.services.pauses; the admin shows them."""
+
+    list_display = ["requested_at", "content_type", "object_id", "reason", "state", "requested_by", "decided_at"]
+    list_filter = ["state", "reason", "content_type"]

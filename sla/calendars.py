@@ -62,6 +62,40 @@ class WorkingCalendar:
             day = self.next_workday(day)
         return timezone.make_aware(datetime.combine(day, local.time().replace(tzinfo=None)))
 
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """The part of [start, end) that falls on working days (local dates, whole days of 24 h)."""
+        total = timedelta(0)
+        cursor = timezone.localtime(start)
+        end = timezone.localtime(end)
+        while cursor < end:
+            next_midnight = timezone.make_aware(datetime.combine(cursor.date() + timedelta(days=1), time.min))
+            piece_end = min(next_midnight, end)
+            if self.is_workday(cursor.date()):
+                total += piece_end - cursor
+            cursor = piece_end
+        return total
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """``start`` moved forward by ``amount`` of working-day time: rest days are skipped whole.
+
+        The inverse of ``working_time_between`` for a start on a working day; a start on a rest day
+        counts from 00:00 of the next working day.
+        """
+        if amount <= timedelta(0):
+            return start
+        cursor = timezone.localtime(start)
+        if not self.is_workday(cursor.date()):
+            cursor = timezone.make_aware(datetime.combine(self.next_workday(cursor.date()), time.min))
+        left = amount
+        while left > timedelta(0):
+            next_midnight = timezone.make_aware(datetime.combine(cursor.date() + timedelta(days=1), time.min))
+            room = next_midnight - cursor
+            if left < room:
+                return cursor + left
+            left -= room
+            cursor = timezone.make_aware(datetime.combine(self.next_workday(cursor.date()), time.min))
+        return cursor
+
 
 def add_duration(start: datetime, duration: timedelta, clock: str, calendar: WorkingCalendar | None = None) -> datetime:
     """The due time of a limit of ``duration`` started at ``start`` on ``clock``.

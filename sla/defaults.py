@@ -82,3 +82,6 @@ def load_sla_defaults() -> None:
                 "ladder": ladder if kind == "fault-repair" else None,
             },
         )
+    from .pause_defaults import load_pause_reasons
+
+    load_pause_reasons()

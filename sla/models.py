@@ -226,14 +226,33 @@ class Deadline(models.Model):
 
     @transition(field=state, source=State.PAUSED, target=RETURN_VALUE(*ACTIVE_STATES))
     def resume(self, *, at):
-        """Move every future time by the pause (S5.3) and return to the state held before."""
+        """Move every future time by the pause (S5.3) and return to the state held before.
+
+        Ladder rungs move by the paused calendar time (``paused_total``, read by ``rung_time``). Due,
+        warning and assessed-due times move on the deadline's clock: by the paused calendar time on a
+        calendar clock, by the paused *working* time on a working-day clock (rest days in the pause do
+        not count, and the move skips rest days as the limit does).
+        """
         paused_for = max(at - self.paused_at, timedelta(0))
         self.paused_total += paused_for
-        self.due_at += paused_for
+        if self.clock == Clock.WORKING_DAYS:
+            from .calendars import WorkingCalendar
+
+            calendar = WorkingCalendar()
+            worked = calendar.working_time_between(self.paused_at, at)
+
+            def move(moment):
+                return calendar.add_working_time(moment, worked)
+        else:
+
+            def move(moment):
+                return moment + paused_for
+
+        self.due_at = move(self.due_at)
         if self.warn_at:
-            self.warn_at += paused_for
+            self.warn_at = move(self.warn_at)
         if self.assessed_due_at:
-            self.assessed_due_at += paused_for
+            self.assessed_due_at = move(self.assessed_due_at)
         self.paused_at = None
         previous, self.state_before_pause = self.state_before_pause, ""
         return previous
@@ -443,3 +462,7 @@ class DeadlineMonthStat(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.department_id} {self.category}/{self.level}: {self.on_time}/{self.handled}"
+
+
+# The pause models live in a module of their own; imported here so Django finds them.
+from .pause_models import Pause, PauseReason  # noqa: E402, F401

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from org.models import User
 from sla import services as sla
-from sla.models import Deadline
+from sla.models import Deadline, Pause
 from sla.workflow import TransitionConflict, TransitionForbidden
 
 from .. import rules
-from ..models import SpecialOrder, WorkStep
-from ._common import STEP_RESOURCE, _apply, _now, _open_deadline
+from ..models import Order, SpecialOrder, WorkStep
+from ._common import PROVISIONING, STEP_RESOURCE, _apply, _now, _open_deadline
 
 
 @transaction.atomic
@@ -51,9 +51,10 @@ def special_order_approve(*, special: SpecialOrder, by: User, at: datetime | Non
     step = special.step
     if step.state == WorkStep.State.ACCEPTED:
         _apply(step, "pause", by=by)
-    deadline = _open_deadline(step, STEP_RESOURCE)
-    if deadline and deadline.state != Deadline.State.PAUSED:
-        sla.deadline_pause(deadline=deadline, by=by, at=at, comment=special.reason)
+    # R1.10: the step's clock and its order's provisioning clock stop.
+    for deadline in (_open_deadline(step, STEP_RESOURCE), _open_deadline(step.order, PROVISIONING)):
+        if deadline and deadline.state != Deadline.State.PAUSED:
+            sla.deadline_pause(deadline=deadline, by=by, at=at, comment=special.reason)
     return special
 
 
@@ -68,10 +69,31 @@ def special_order_close(*, special: SpecialOrder, by: User, at: datetime | None 
     at = _now(at)
     special = _apply(special, "close", by=by, at=at)
     step = WorkStep.objects.get(pk=special.step_id)
-    if step.state == WorkStep.State.PAUSED:
+    if step.state == WorkStep.State.PAUSED and _approved_pause(step) is None:
         _apply(step, "resume", by=None)
     deadline = _open_deadline(step, STEP_RESOURCE)
-    if deadline and deadline.state == Deadline.State.PAUSED:
+    if deadline and deadline.state == Deadline.State.PAUSED and not _held_by_a_pause(deadline):
         deadline = sla.deadline_resume(deadline=deadline, by=by, at=at)
         WorkStep.objects.filter(pk=step.pk).update(due_at=deadline.due_at)
+    # R1.10: the order's provisioning clock resumes unless another step's special order (or a reasoned
+    # pause, S5.3) still holds it.
+    provisioning = _open_deadline(step.order, PROVISIONING)
+    others = SpecialOrder.objects.filter(step__order_id=step.order_id, state=SpecialOrder.State.APPROVED)
+    if (
+        provisioning
+        and provisioning.state == Deadline.State.PAUSED
+        and not others.exists()
+        and not _held_by_a_pause(provisioning)
+    ):
+        provisioning = sla.deadline_resume(deadline=provisioning, by=by, at=at)
+        Order.objects.filter(pk=step.order_id).update(due_at=provisioning.due_at)
     return special
+
+
+def _approved_pause(step: WorkStep) -> Pause | None:
+    pause = sla.open_pause_of(step)
+    return pause if pause is not None and pause.state == Pause.State.APPROVED else None
+
+
+def _held_by_a_pause(deadline: Deadline) -> bool:
+    return deadline.pauses.filter(state=Pause.State.APPROVED).exists()

@@ -145,6 +145,11 @@ TRANSITION_LABELS = {
     "special_order_requested": gettext_lazy("Special order requested"),
     "worker_names": gettext_lazy("Workers' names sent"),
     "request": gettext_lazy("Special order requested"),
+    # S5.3 reasoned pauses (sla.services.pauses), written on the order or step with the reason as comment.
+    "pause_request": gettext_lazy("Pause requested"),
+    "pause_approve": gettext_lazy("Pause approved: clock stopped"),
+    "pause_reject": gettext_lazy("Pause rejected"),
+    "pause_end": gettext_lazy("Pause ended: clock resumed"),
 }
 
 
@@ -155,9 +160,7 @@ def order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     steps = list(order.steps.all().prefetch_related("special_orders"))
     for step in steps:  # each step's buttons (responses/_step_actions.html)
         step.may = available_actions(step, user, rules.STEP_BUTTONS)  # type: ignore[attr-defined]
-    special_requested = [
-        s for step in steps for s in step.special_orders.all() if s.state == SpecialOrder.State.REQUESTED
-    ]
+    special_requested = [s for step in steps for s in step.special_orders.all() if s.state in SpecialOrder.OPEN_STATES]
     for special in special_requested:
         special.may = available_actions(special, user, rules.SPECIAL_BUTTONS)  # type: ignore[attr-defined]
     deadlines = list(deadlines_of(order))

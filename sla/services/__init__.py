@@ -18,6 +18,7 @@ from .deadlines import (
 )
 from .month import month_close, month_stats_freeze
 from .notifications import notification_mark_read, notifications_deliver, notify, notify_addresses
+from .pauses import open_pause_of, pause_approve, pause_end, pause_reasons_for, pause_reject, pause_request
 from .sweeper import FALLBACK_RECIPIENTS, SweepResult, deadline_events_handle, sweep_due_deadlines
 
 __all__ = [
@@ -39,5 +40,11 @@ __all__ = [
     "notifications_deliver",
     "notify",
     "notify_addresses",
+    "open_pause_of",
+    "pause_approve",
+    "pause_end",
+    "pause_reasons_for",
+    "pause_reject",
+    "pause_request",
     "sweep_due_deadlines",
 ]

@@ -84,6 +84,37 @@ API = {
     ("department", "list"): {"*": (200, 200), ANON: (403, 403)},
     ("department", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
 }
+# S5.3 reasoned pauses on a work step of the user's department (for the Center and the front office: a
+# step of an order of theirs, done by 网络监控中心; "other": a step of 无线网络部). PAUSE_SEE: who sees the
+# step (404 otherwise); the step's department asks, the Center's dispatcher decides, either resumes.
+PAUSE_SEE = {
+    "*": (200, 404),
+    "it_operator": (404, 404),
+    "dispatcher": (200, 200),
+    "viewer": (200, 200),
+    "auditor": (200, 200),
+    ANON: (403, 403),
+}
+
+
+def pause_row(**permitted):
+    """The step's visibility as 403/404 for everyone not ``permitted``; viewers and auditors 403."""
+    out = {role: tuple(403 if c == 200 else c for c in PAUSE_SEE.get(role, PAUSE_SEE["*"])) for role in ROLES}
+    out.update({ANON: (403, 403), **permitted})
+    return out
+
+
+PAUSE_DECIDE = pause_row(dispatcher=(200, 200))
+API.update(
+    {
+        ("pause", "list"): PAUSE_SEE,
+        ("pause", "retrieve"): PAUSE_SEE,
+        ("pause", "create"): pause_row(back_member=(201, 404), back_admin=(201, 404), dispatcher=(201, 201)),
+        ("pause", "approve"): PAUSE_DECIDE,
+        ("pause", "reject"): PAUSE_DECIDE,
+        ("pause", "end"): pause_row(back_member=(200, 404), back_admin=(200, 404), dispatcher=(200, 200)),
+    }
+)
 # References in payloads (issue 11): nobody approves or carries out a request they filed or that
 # concerns themselves. "own": a colleague's request (as above); "other": the acting user's own (403).
 SELF_STEPS = ("manager_approve", "business_approve", "leader_approve", "complete")
@@ -115,6 +146,10 @@ PAGES = {
     ("dashboards:deadlines", "view"): DASHBOARD,
     ("sla:inbox", "view"): ALL_READ,
     ("sla:inbox-read", "post"): {"*": (302, 302), ANON: (LOGIN, LOGIN)},
+    ("dashboards:paused", "view"): DASHBOARD,
+    ("dashboards:paused-data", "view"): DASHBOARD,
+    ("sla:pause-request", "create"): as_page(API[("pause", "create")]),
+    **{("sla:pause-action", action): as_page(API[("pause", action)]) for action in ("approve", "reject", "end")},
     ("acct-requests", "view"): ALL_READ,
     ("acct-request-new", "view"): {"*": (200, 200), "viewer": (403, 403), "auditor": (403, 403), ANON: (LOGIN, LOGIN)},
     ("acct-request-new", "create"): {
@@ -218,7 +253,37 @@ def create_payload(basename, world, dept):
 STEP_BODY = {"escalate": {"reason": "超权限"}, "reject": {"reason": "不同意"}}
 
 
+def pause_step(world, dept):
+    from responses.models import WorkStep
+    from tests.responses.test_permission_matrix import own_step
+
+    return own_step(world, dept, WorkStep.State.ACCEPTED)
+
+
+def make_pause(world, dept, action):
+    from sla.models import Pause, PauseReason
+
+    step = pause_step(world, dept)
+    return Pause.objects.create(
+        subject=step,
+        reason=PauseReason.objects.get(code="waiting-customer"),
+        requested_by=world.colleague(dept),
+        requested_at=timezone.now(),
+        state=Pause.State.APPROVED if action == "end" else Pause.State.REQUESTED,
+        decided_at=timezone.now() if action == "end" else None,
+    )
+
+
+def prepare_pause(world, action, dept):
+    if action in ("list", "create"):
+        subject = {"subject_type": "responses.workstep", "subject_id": pause_step(world, dept).pk}
+        return Call(body={**subject, "reason": "waiting-customer"} if action == "create" else subject)
+    return Call(obj=make_pause(world, dept, action))
+
+
 def prepare_api(world, basename, action, dept, user, which, variant=None):
+    if basename == "pause":
+        return prepare_pause(world, action, dept)
     if variant == "filed by and about the actor":
         home = user.department.code if user is not None else "center"
         request = make_request(world, home, REQUEST_STATE.get(action, S.SUBMITTED))
@@ -242,6 +307,10 @@ def prepare_page(world, name, action, dept, user, which):
         if which == "own" and user is not None:
             return [], {"username": user.username, "password": PASSWORD}
         return [], {"username": f"nobody_{getattr(user, 'username', 'anonymous')}", "password": PASSWORD}
+    if name == "sla:pause-request":
+        return ["responses.workstep", pause_step(world, dept).pk], {"reason": "waiting-customer"}
+    if name == "sla:pause-action":
+        return [make_pause(world, dept, action).pk, action], {}
     if name == "dashboards:deadlines":
         return [], {"category": "order", "window": "overdue"}
     if name == "acct-request-new" and action == "create":
