@@ -16,6 +16,7 @@ urlpatterns = [
     path("contacts/", contacts.contact_orders, name="contact-list"),
     path("contacts/new/", contacts.contact_new, name="contact-new"),
     path("contacts/<int:pk>/answer/", contacts.contact_answer, name="contact-answer"),
+    path("contacts/<int:pk>/cancel/", contacts.contact_cancel, name="contact-cancel"),
     path("requisitions/", requisitions.requisitions, name="requisition-list"),
     path("requisitions/<int:pk>/<slug:name>/", requisitions.requisition_action, name="requisition-action"),
     path("builds/", builds.build_decisions, name="build-list"),

@@ -27,6 +27,7 @@ from .builds import (
 )
 from .contact_orders import (
     contact_order_answer,
+    contact_order_cancel,
     contact_order_create,
 )
 from .equipment import (
@@ -134,6 +135,7 @@ __all__ = [
     "order_backfill",
     "contact_order_create",
     "contact_order_answer",
+    "contact_order_cancel",
     "equipment_send_half_month",
     "equipment_send_emergency",
     "expansion_request_raise",

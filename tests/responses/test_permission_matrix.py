@@ -143,6 +143,8 @@ API = {
     ("contact-order", "retrieve"): SEE_ANY,
     ("contact-order", "create"): {"*": (201, 201), "viewer": (403, 403), "auditor": (403, 403), ANON: (403, 403)},
     ("contact-order", "answer"): may(*(r for r in ROLES if r not in READ_ONLY), see=SEE_ANY),
+    # R1.13: the sending department withdraws its own (asked on a contact order the department sent).
+    ("contact-order", "cancel"): may(*(r for r in ROLES if r not in READ_ONLY), see=SEE_ANY),
     # Special orders (R1.10): the Center approves, rejects and closes.
     ("special-order", "list"): LIST,
     ("special-order", "retrieve"): SEE,
@@ -278,6 +280,7 @@ PAGES = {
     },
     ("responses:contact-new", "create"): as_page(API[("contact-order", "create")]),
     ("responses:contact-answer", "create"): as_page(API[("contact-order", "answer")]),
+    ("responses:contact-cancel", "create"): as_page(API[("contact-order", "cancel")]),
     ("responses:requisition-list", "view"): ALL_READ,
     ("responses:requisition-list", "create"): as_page(API[("requisition", "create")]),
     ("responses:requisition-action", "dispatch"): as_page(API[("requisition", "dispatch_requisition")]),
@@ -397,6 +400,14 @@ def make_contact(world, dept):
     return ContactOrder.objects.create(
         from_department=world.org[sender], to_department=world.org[dept], subject="联系", body="请反馈",
         feedback_due_at=timezone.now() + timedelta(days=2), created_by=world.colleague(sender),
+    )  # fmt: skip
+
+
+def make_sent_contact(world, dept):
+    """A contact order ``dept`` sent to a department none of the acting users is in."""
+    return ContactOrder.objects.create(
+        from_department=world.org[dept], to_department=world.org["legal"], subject="联系", body="请反馈",
+        feedback_due_at=timezone.now() + timedelta(days=2), created_by=world.colleague(dept),
     )  # fmt: skip
 
 
@@ -525,6 +536,8 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
                     "feedback_due_at": (now + timedelta(days=2)).isoformat(),
                 }  # fmt: skip
             )
+        if action == "cancel":
+            return Call(obj=make_sent_contact(world, dept))
         return Call(obj=make_contact(world, dept), body={"reply": "已处理"})
     if basename == "special-order":
         state = SpecialOrder.State.APPROVED if action == "close" else SpecialOrder.State.REQUESTED
@@ -626,6 +639,8 @@ def prepare_page(world, name, action, dept, user, which):
         }  # fmt: skip
     if name == "responses:contact-answer":
         return [make_contact(world, dept).pk], {"reply": "已处理"}
+    if name == "responses:contact-cancel":
+        return [make_sent_contact(world, dept).pk], {}
     if name == "responses:requisition-list" and action == "create":
         return [], {"customer": customer(world).pk, "resource_type": "port", "description": "端口资源"}
     if name == "responses:requisition-action":
