@@ -153,6 +153,10 @@ ORDER_BUTTONS: dict[str, Rule] = {
     "attach": (may_attach, None),
     "expansion": (may_raise_expansion, lambda order: order.business_type.is_expansion),
     "recovery": (may_record_recovery, lambda order: order.business_type.is_decommission),
+    # Issue 13 §4: the order page's responsibility forms (responses/_order_responsibility.html).
+    "noncooperation": (may_record_responsibility, None),
+    "lost_equipment": (may_record_responsibility, None),
+    "admin_unreachable": (may_record_responsibility, None),
 }
 
 STEP_BUTTONS: dict[str, Rule] = {

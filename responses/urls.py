@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import builds, circuits, contacts, expansions, orders, phone, recovery, reports, requisitions, steps
+from .views import (
+    builds,
+    circuits,
+    contacts,
+    expansions,
+    orders,
+    phone,
+    recovery,
+    reports,
+    requisitions,
+    responsibility,
+    steps,
+)
 
 app_name = "responses"
 urlpatterns = [
@@ -28,6 +40,10 @@ urlpatterns = [
     path("recovery/order/<int:pk>/", recovery.recovery_record, name="recovery-record"),
     path("recovery/<int:pk>/check/", recovery.recovery_check, name="recovery-check"),
     path("unused-circuits/", circuits.unused_circuits, name="unused-circuits"),
+    # Issue 13 §4: responsibility for any department (§三.14, §四.2, §三.6, §四.16).
+    path("<int:pk>/responsibility/non-cooperation/", responsibility.noncooperation_record, name="noncoop-record"),
+    path("<int:pk>/responsibility/lost-equipment/", responsibility.lost_equipment_record, name="lost-record"),
+    path("<int:pk>/responsibility/unreachable/", responsibility.admin_unreachable_record, name="unreachable-record"),
     path("<int:pk>/", orders.order_detail, name="detail"),
     path("<int:pk>/<slug:name>/", orders.order_action, name="action"),
     path("steps/<int:pk>/<slug:name>/", steps.step_action, name="step-action"),

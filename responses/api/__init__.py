@@ -12,6 +12,7 @@ from .contact_orders import ContactOrderViewSet
 from .orders import OrderViewSet
 from .reports import MonthReportViewSet
 from .requisitions import RequisitionViewSet
+from .responsibility import AdminUnreachableViewSet, LostEquipmentViewSet, NonCooperationViewSet
 from .side_work import (
     BuildDecisionViewSet,
     ExpansionRequestViewSet,
@@ -33,3 +34,6 @@ router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-ent
 router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
 router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
 router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")
+router.register("non-cooperation", NonCooperationViewSet, basename="non-cooperation")
+router.register("lost-equipment", LostEquipmentViewSet, basename="lost-equipment")
+router.register("admin-unreachable", AdminUnreachableViewSet, basename="admin-unreachable")

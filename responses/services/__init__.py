@@ -82,6 +82,11 @@ from .requisitions import (
     requisition_dispatch,
     requisition_raise,
 )
+from .responsibility import (
+    admin_unreachable_record,
+    lost_equipment_record,
+    noncooperation_record,
+)
 from .special_orders import (
     special_order_approve,
     special_order_close,
@@ -125,6 +130,9 @@ __all__ = [
     "return_overtime",
     "step_return",
     "special_order_request",
+    "noncooperation_record",
+    "lost_equipment_record",
+    "admin_unreachable_record",
     "special_order_approve",
     "special_order_reject",
     "special_order_close",
