@@ -155,7 +155,7 @@ def test_r1_13_cancel_through_the_api_and_the_page(people, org, client):
     other = _contact(people, org, timezone_now_plus(days=2))
     client.force_login(people["zq_admin"])
     page = client.get("/orders/contacts/?box=sent")
-    assert f"/orders/contacts/{other.pk}/cancel/" in page.content.decode()
+    assert f"/orders/contacts/{other.pk}/cancel/" in page.content.decode() and "撤回" in page.content.decode()
     client.post(f"/orders/contacts/{other.pk}/cancel/")
     other.refresh_from_db()
     assert other.state == "cancelled"
