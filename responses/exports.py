@@ -67,12 +67,47 @@ SECTIONS = {
             ("numbers", gettext_lazy("Order numbers")),
         ],
     ),
+    # Issue 13 §4: the Center's records against any department, front or back (§三.14, §四.2).
+    "non_cooperation_records": (
+        gettext_lazy("Non-cooperation records"),
+        [
+            ("number", gettext_lazy("Order number")),
+            ("step", gettext_lazy("Step")),
+            ("department", gettext_lazy("Responsible department")),
+            ("reason", gettext_lazy("Reason")),
+            ("evidence", gettext_lazy("Evidence")),
+            ("recorded_at", gettext_lazy("Recorded at")),
+        ],
+    ),
+    "lost_equipment": (
+        gettext_lazy("Lost equipment charged"),
+        [
+            ("number", gettext_lazy("Order number")),
+            ("department", gettext_lazy("Charged to")),
+            ("item", gettext_lazy("Item")),
+            ("quantity", gettext_lazy("Quantity")),
+            ("amount", gettext_lazy("Re-purchase cost (CNY)")),
+            ("recorded_at", gettext_lazy("Recorded at")),
+        ],
+    ),
+    "admin_unreachable": (
+        gettext_lazy("Order admins unreachable"),
+        [
+            ("number", gettext_lazy("Order number")),
+            ("department", gettext_lazy("Department")),
+            ("person", gettext_lazy("Order admin")),
+            ("tried_at", gettext_lazy("Could not be reached at")),
+            ("note", gettext_lazy("Note")),
+        ],
+    ),
 }
 SEPARATOR = "、"
 
 
 def cell_text(key: str, value) -> str | int | Decimal:
     """One cell's value as shown: the total row's level, lists joined."""
+    if value is None:
+        return ""
     if key == "level" and value == TOTAL:
         return _("Total")
     if isinstance(value, list | tuple):

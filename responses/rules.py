@@ -116,6 +116,17 @@ def is_member_of_target(contact, user) -> bool:
     return user.is_authenticated and user.department_id == contact.to_department_id and not is_read_only(user)
 
 
+def is_member_of_sender(contact, user) -> bool:
+    """R1.13: the sending department withdraws (cancels) its work contact order."""
+    return user.is_authenticated and user.department_id == contact.from_department_id and not is_read_only(user)
+
+
+def may_record_responsibility(order, user) -> bool:
+    """Seed 000 §三.14, §四.2, §三.6, §四.16: the Center's dispatchers record non-cooperation, lost
+    equipment and an unreachable order admin against any department."""
+    return is_center_dispatcher(user)
+
+
 def may_estimate_build(decision, user) -> bool:
     """R1.18: 网络建设部 estimates a new build's cost."""
     return user.is_authenticated and getattr(user.department, "code", "") == Dept.NETBUILD
@@ -142,6 +153,10 @@ ORDER_BUTTONS: dict[str, Rule] = {
     "attach": (may_attach, None),
     "expansion": (may_raise_expansion, lambda order: order.business_type.is_expansion),
     "recovery": (may_record_recovery, lambda order: order.business_type.is_decommission),
+    # Issue 13 §4: the order page's responsibility forms (responses/_order_responsibility.html).
+    "noncooperation": (may_record_responsibility, None),
+    "lost_equipment": (may_record_responsibility, None),
+    "admin_unreachable": (may_record_responsibility, None),
 }
 
 STEP_BUTTONS: dict[str, Rule] = {

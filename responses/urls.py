@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import builds, circuits, contacts, expansions, orders, phone, recovery, reports, requisitions, steps
+from .views import (
+    builds,
+    circuits,
+    contacts,
+    expansions,
+    orders,
+    phone,
+    recovery,
+    reports,
+    requisitions,
+    responsibility,
+    steps,
+)
 
 app_name = "responses"
 urlpatterns = [
@@ -16,6 +28,7 @@ urlpatterns = [
     path("contacts/", contacts.contact_orders, name="contact-list"),
     path("contacts/new/", contacts.contact_new, name="contact-new"),
     path("contacts/<int:pk>/answer/", contacts.contact_answer, name="contact-answer"),
+    path("contacts/<int:pk>/cancel/", contacts.contact_cancel, name="contact-cancel"),
     path("requisitions/", requisitions.requisitions, name="requisition-list"),
     path("requisitions/<int:pk>/<slug:name>/", requisitions.requisition_action, name="requisition-action"),
     path("builds/", builds.build_decisions, name="build-list"),
@@ -27,6 +40,10 @@ urlpatterns = [
     path("recovery/order/<int:pk>/", recovery.recovery_record, name="recovery-record"),
     path("recovery/<int:pk>/check/", recovery.recovery_check, name="recovery-check"),
     path("unused-circuits/", circuits.unused_circuits, name="unused-circuits"),
+    # Issue 13 §4: responsibility for any department (§三.14, §四.2, §三.6, §四.16).
+    path("<int:pk>/responsibility/non-cooperation/", responsibility.noncooperation_record, name="noncoop-record"),
+    path("<int:pk>/responsibility/lost-equipment/", responsibility.lost_equipment_record, name="lost-record"),
+    path("<int:pk>/responsibility/unreachable/", responsibility.admin_unreachable_record, name="unreachable-record"),
     path("<int:pk>/", orders.order_detail, name="detail"),
     path("<int:pk>/<slug:name>/", orders.order_action, name="action"),
     path("steps/<int:pk>/<slug:name>/", steps.step_action, name="step-action"),

@@ -43,6 +43,18 @@ POLICIES = [
     ("event-hq-plan-l1", Level.NONE, 8 * HOUR, Clock.CALENDAR, HOUR, ["supervisor"], "F2.8 HQ plan, level 1"),
     ("event-hq-plan-l2", Level.NONE, DAY, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "F2.8 HQ plan, level 2"),
     ("complaint-reply", Level.NONE, 15 * DAY, Clock.CALENDAR, 2 * DAY, ["supervisor"], "F2.9 complaint reply"),
+    # R1.13 / R1.11: due times fixed by the app (the requested feedback time; the end of the next
+    # working day after the call); the duration is only a fallback.
+    (
+        "contact-feedback",
+        Level.NONE,
+        DAY,
+        Clock.CALENDAR,
+        2 * HOUR,
+        ["front_admin", "back_admin", "back_member"],
+        "R1.13 work contact order feedback",
+    ),
+    ("phone-backfill", Level.NONE, DAY, Clock.WORKING_DAYS, 2 * HOUR, ["front_admin"], "R1.11 phone dispatch backfill"),
 ]
 
 # F2.3: supervisor at 5 minutes, department manager at 15, leader in charge at 30.

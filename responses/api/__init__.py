@@ -13,6 +13,7 @@ from .contact_orders import ContactOrderViewSet
 from .orders import OrderViewSet
 from .reports import MonthReportViewSet
 from .requisitions import RequisitionViewSet
+from .responsibility import AdminUnreachableViewSet, LostEquipmentViewSet, NonCooperationViewSet
 from .side_work import (
     BuildDecisionViewSet,
     ExpansionRequestViewSet,
@@ -35,3 +36,6 @@ router.register("build-decisions", BuildDecisionViewSet, basename="build-decisio
 router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
 router.register("business-types", BusinessTypeViewSet, basename="business-type")
 router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")
+router.register("non-cooperation", NonCooperationViewSet, basename="non-cooperation")
+router.register("lost-equipment", LostEquipmentViewSet, basename="lost-equipment")
+router.register("admin-unreachable", AdminUnreachableViewSet, basename="admin-unreachable")

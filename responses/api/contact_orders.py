@@ -73,3 +73,9 @@ class ContactOrderViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         return self.act(services.contact_order_answer, **self.body(OrderReplySerializer))
+
+    @extend_schema(request=None, responses=ContactOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """R1.13: the sending department withdraws its contact order; its feedback deadline is cancelled."""
+        return self.act(services.contact_order_cancel)

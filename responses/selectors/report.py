@@ -11,15 +11,24 @@ from django.utils import timezone
 from org.models import Department
 from sla.validators import FIRST_YEAR, month_in_range, parse_month
 
+from ..models import AdminUnreachable, LostEquipment, NonCooperation, Order, WorkStep
 from ..models import MonthReport as MonthReportSnapshot
-from ..models import Order, WorkStep
 from .orders import unused_circuits
 
 # --- R1.22 monthly response report (月响应通报) ----------------------------------------------
 
-REPORT_SECTIONS = ("handled", "downgrades", "unsigned_a", "unused_circuits", "non_cooperation")
+REPORT_SECTIONS = (
+    "handled",
+    "downgrades",
+    "unsigned_a",
+    "unused_circuits",
+    "non_cooperation",
+    "non_cooperation_records",
+    "lost_equipment",
+    "admin_unreachable",
+)
 # Decimal values of the report (kept as strings in the frozen JSON snapshot).
-REPORT_DECIMALS = ("on_time_rate", "avg_late_hours", "worst_late_hours")
+REPORT_DECIMALS = ("on_time_rate", "avg_late_hours", "worst_late_hours", "amount")
 TOTAL = "total"
 _HOUR = Decimal(3600)
 
@@ -36,6 +45,9 @@ class MonthReport:
     unsigned_a: list[dict] = field(default_factory=list)
     unused_circuits: list[dict] = field(default_factory=list)
     non_cooperation: list[dict] = field(default_factory=list)
+    non_cooperation_records: list[dict] = field(default_factory=list)
+    lost_equipment: list[dict] = field(default_factory=list)
+    admin_unreachable: list[dict] = field(default_factory=list)
     frozen_at: datetime | None = None
 
     def to_json(self) -> dict:
@@ -200,12 +212,16 @@ def month_report_live(*, year: int, month: int) -> MonthReport:
     # month), against the department that raised them.
     last_day = min((end - timedelta(days=1)).date(), timezone.localdate())
     unused = [(o.front_department_id, f"{o.service.code} ({o.number})") for o in unused_circuits(as_of=last_day)]
-    # R1.6/R1.7: delays the front office caused (Order.responsible_department).
-    non_cooperation = (
+    # R1.6/R1.7: delays the front office caused (Order.responsible_department), and the Center's
+    # non-cooperation records of the month against any department, front or back (§三.14, §四.2).
+    non_cooperation = list(
         of_month.filter(responsible_department__isnull=False)
         .order_by("responsible_department", "submitted_at", "id")
         .values_list("responsible_department", "number")
     )
+    records = _responsibility_rows(start, end, names)
+    for row in records["non_cooperation_records"]:
+        non_cooperation.append((row.pop("department_id"), row["number"]))
     return MonthReport(
         month=start.date(),
         handled=_handled_rows(start, end, names),
@@ -213,7 +229,81 @@ def month_report_live(*, year: int, month: int) -> MonthReport:
         unsigned_a=_grouped(unsigned, names),
         unused_circuits=_grouped(unused, names),
         non_cooperation=_grouped(non_cooperation, names),
+        non_cooperation_records=records["non_cooperation_records"],
+        lost_equipment=records["lost_equipment"],
+        admin_unreachable=records["admin_unreachable"],
     )
+
+
+def _local(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _person(row) -> str:
+    """As ``org.User.__str__``: the full name, else the username; empty when nobody was named."""
+    if not row["person__username"]:
+        return ""
+    return f"{row['person__last_name']}{row['person__first_name']}".strip() or row["person__username"]
+
+
+def _responsibility_rows(start, end, names) -> dict[str, list[dict]]:
+    """Issue 13 §4: the month's non-cooperation records, lost-equipment charges (§三.6) and unreachable
+    order admins (§四.16), one row each, in time order (three queries)."""
+
+    def name(pk):
+        return names.get(pk, ("", "—"))
+
+    non_cooperation = [
+        {
+            "department_id": r["department"],
+            "number": r["order__number"],
+            "department_code": name(r["department"])[0],
+            "department": name(r["department"])[1],
+            "step": r["step__position"],
+            "reason": r["reason"],
+            "evidence": r["evidence"],
+            "recorded_at": _local(r["recorded_at"]),
+        }
+        for r in NonCooperation.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+        .order_by("recorded_at", "id")
+        .values("department", "order__number", "step__position", "reason", "evidence", "recorded_at")
+    ]
+    lost = [
+        {
+            "number": r["order__number"],
+            "department_code": name(r["charged_department"])[0],
+            "department": name(r["charged_department"])[1],
+            "item": r["item"],
+            "quantity": r["quantity"],
+            "amount": r["amount"],
+            "recorded_at": _local(r["recorded_at"]),
+        }
+        for r in LostEquipment.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+        .order_by("recorded_at", "id")
+        .values("order__number", "charged_department", "item", "quantity", "amount", "recorded_at")
+    ]
+    unreachable = [
+        {
+            "number": r["order__number"],
+            "department_code": name(r["department"])[0],
+            "department": name(r["department"])[1],
+            "person": _person(r),
+            "tried_at": _local(r["tried_at"]),
+            "note": r["note"],
+        }
+        for r in AdminUnreachable.objects.filter(tried_at__gte=start, tried_at__lt=end)
+        .order_by("tried_at", "id")
+        .values(
+            "order__number",
+            "department",
+            "person__username",
+            "person__last_name",
+            "person__first_name",
+            "tried_at",
+            "note",
+        )
+    ]
+    return {"non_cooperation_records": non_cooperation, "lost_equipment": lost, "admin_unreachable": unreachable}
 
 
 def month_report(*, year: int, month: int) -> MonthReport:

@@ -27,6 +27,7 @@ from .builds import (
 )
 from .contact_orders import (
     contact_order_answer,
+    contact_order_cancel,
     contact_order_create,
 )
 from .equipment import (
@@ -81,6 +82,11 @@ from .requisitions import (
     requisition_dispatch,
     requisition_raise,
 )
+from .responsibility import (
+    admin_unreachable_record,
+    lost_equipment_record,
+    noncooperation_record,
+)
 from .special_orders import (
     special_order_approve,
     special_order_close,
@@ -124,6 +130,9 @@ __all__ = [
     "return_overtime",
     "step_return",
     "special_order_request",
+    "noncooperation_record",
+    "lost_equipment_record",
+    "admin_unreachable_record",
     "special_order_approve",
     "special_order_reject",
     "special_order_close",
@@ -134,6 +143,7 @@ __all__ = [
     "order_backfill",
     "contact_order_create",
     "contact_order_answer",
+    "contact_order_cancel",
     "equipment_send_half_month",
     "equipment_send_emergency",
     "expansion_request_raise",

@@ -12,7 +12,9 @@ from sla.validators import YEAR, check_ahead
 from sla.workflow import TransitionForbidden
 
 from ..models import ContactOrder
-from ._common import _apply, _now
+from ._common import _apply, _now, _open_deadline
+
+FEEDBACK = "contact-feedback"
 
 
 @transaction.atomic
@@ -42,6 +44,16 @@ def contact_order_create(*, by: User, to_department, subject, body, feedback_due
         created_by=by,
     )
     sla.audit_record(subject=contact, actor=by, transition="create", to_state=contact.state)
+    # R1.13: the feedback time is a deadline of the receiving department; its people are warned
+    # before it and told when it is missed (the policy's notify_roles in that department).
+    sla.deadline_start(
+        subject=contact,
+        kind=FEEDBACK,
+        title=_("Work contact order feedback: %(subject)s") % {"subject": subject},
+        started_at=now,
+        assessed_department=to_department,
+        due_at=feedback_due_at,
+    )
     return contact
 
 
@@ -49,4 +61,20 @@ def contact_order_create(*, by: User, to_department, subject, body, feedback_due
 def contact_order_answer(*, contact: ContactOrder, by: User, reply: str, at=None) -> ContactOrder:
     if not reply.strip():
         raise ValidationError({"reply": _("This field is required.")})
-    return _apply(contact, "answer", by=by, reply=reply, at=_now(at))
+    at = _now(at)
+    contact = _apply(contact, "answer", by=by, reply=reply, at=at)
+    deadline = _open_deadline(contact, FEEDBACK)
+    if deadline is not None:  # R1.13: the answer meets the feedback deadline
+        sla.deadline_meet(deadline=deadline, by=by, at=at)
+    return contact
+
+
+@transaction.atomic
+def contact_order_cancel(*, contact: ContactOrder, by: User, at=None) -> ContactOrder:
+    """R1.13: the sending department withdraws its contact order; its feedback deadline no longer applies."""
+    at = _now(at)
+    contact = _apply(contact, "cancel", by=by)
+    deadline = _open_deadline(contact, FEEDBACK)
+    if deadline is not None:
+        sla.deadline_cancel(deadline=deadline, by=by, at=at, comment="contact order cancelled")
+    return contact

@@ -38,6 +38,7 @@ from ._common import (
     _require_front_admin,
 )
 from .equipment import equipment_send_emergency
+from .worker_names import worker_names_tell
 
 ORDER_FIELDS = (
     "customer",
@@ -383,4 +384,5 @@ def order_send_worker_names(*, order: Order, by: User, names: str, at=None) -> O
     order.worker_names_sent_at = _now(at)
     order.save(update_fields=["worker_names", "worker_names_sent_at"])
     sla.audit_record(subject=order, actor=by, transition="worker_names", comment=names)
+    worker_names_tell(order=order, by=by)  # R1.19: the account manager obtains the access passes
     return order

@@ -1,5 +1,7 @@
 """Phone dispatch (R1.11): the Center records a phoned-in order; the calling department backfills it."""
 
+from datetime import datetime, time
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,11 +11,21 @@ from org.access import is_center_dispatcher
 from org.models import Department, User
 from org.roles import Role
 from sla import services as sla
+from sla.calendars import WorkingCalendar
 from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict, TransitionForbidden
 
 from ..models import Order, PhoneDispatch
+from ._common import _open_deadline
 from .orders import attachment_add, order_create, order_submit
+
+BACKFILL = "phone-backfill"
+
+
+def backfill_due(phoned_at: datetime, calendar: WorkingCalendar | None = None) -> datetime:
+    """R1.11: the end (23:59:59 local time) of the next working day after the call."""
+    day = (calendar or WorkingCalendar()).next_workday(timezone.localtime(phoned_at).date())
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
 @transaction.atomic
@@ -47,6 +59,17 @@ def phone_dispatch_record(*, by: User, department, phoned_at, caller: str, summa
     pd = PhoneDispatch.objects.create(
         department=department, phoned_at=phoned_at, caller=caller, summary=summary, recorded_by=by
     )
+    # R1.11: the backfill is a deadline of the calling department, told to its order admins
+    # (front_admin) before the end of the next working day and when it is missed.
+    sla.deadline_start(
+        subject=pd,
+        kind=BACKFILL,
+        title=_("Backfill the phone dispatch of %(time)s")
+        % {"time": timezone.localtime(phoned_at).strftime("%m-%d %H:%M")},
+        started_at=phoned_at,
+        assessed_department=department,
+        due_at=backfill_due(phoned_at),
+    )
     # The calling department's order admins backfill the order (by the next working day).
     sla.notify(
         users=list(department.members.filter(groups__name=Role.FRONT_ADMIN.value)),
@@ -78,4 +101,7 @@ def order_backfill(
     order = order_submit(order=order, by=by, at=at)
     pd.order = order
     pd.save(update_fields=["order"])
+    deadline = _open_deadline(pd, BACKFILL)
+    if deadline is not None:  # R1.11: the backfill meets it
+        sla.deadline_meet(deadline=deadline, by=by, at=at or timezone.now())
     return order

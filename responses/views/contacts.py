@@ -77,3 +77,13 @@ def contact_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Action carried out."))
     return redirect(f"{reverse('responses:contact-list')}?box=received")
+
+
+@require_POST
+@login_required
+def contact_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """R1.13: the sending department withdraws its contact order (its feedback deadline is cancelled)."""
+    contact = selectors.get_contact_order_for(request.user, pk)
+    if run_action(request, services.contact_order_cancel, by=request.user, contact=contact):
+        messages.success(request, _("Action carried out."))
+    return redirect(f"{reverse('responses:contact-list')}?box=sent")

@@ -144,6 +144,9 @@ TRANSITION_LABELS = {
     "resume": gettext_lazy("Resumed"),
     "special_order_requested": gettext_lazy("Special order requested"),
     "worker_names": gettext_lazy("Workers' names sent"),
+    "non_cooperation": gettext_lazy("Non-cooperation recorded"),
+    "lost_equipment": gettext_lazy("Lost equipment recorded"),
+    "admin_unreachable": gettext_lazy("Order admin unreachable recorded"),
     "request": gettext_lazy("Special order requested"),
     # S5.3 reasoned pauses (sla.services.pauses), written on the order or step with the reason as comment.
     "pause_request": gettext_lazy("Pause requested"),

@@ -46,6 +46,13 @@ def orders_in_several_states(people, cat, org) -> dict[str, Order]:
     }
 
 
+RESPONSIBILITY_FORMS = {
+    "noncooperation": "responses:noncoop-record",
+    "lost_equipment": "responses:lost-record",
+    "admin_unreachable": "responses:unreachable-record",
+}
+
+
 def buttons_of(order: Order, user) -> tuple[dict[str, bool], dict[str, str]]:
     """What core.actions allows ``user`` on the order, its steps and special orders now, and each
     button's URL on the order's page."""
@@ -57,6 +64,8 @@ def buttons_of(order: Order, user) -> tuple[dict[str, bool], dict[str, str]]:
             urls[name] = reverse("responses:expansion-raise", args=[order.pk])
         elif name == "recovery":
             urls[name] = reverse("responses:recovery-record", args=[order.pk])
+        elif name in RESPONSIBILITY_FORMS:  # issue 13 §4
+            urls[name] = reverse(RESPONSIBILITY_FORMS[name], args=[order.pk])
         else:
             urls[name] = reverse("responses:action", args=[order.pk, name.replace("_", "-")])
     for step in order.steps.all():
@@ -88,7 +97,7 @@ def test_r1_1_r1_3_r1_8_an_order_page_shows_exactly_the_buttons_its_viewer_may_p
             )
     # The matrix is not empty where it matters: each role has its buttons somewhere, and not everywhere.
     assert {"submit", "cancel", "attach"} <= seen["zq_admin", "draft"]
-    assert {"accept", "clarify", "notes", "no_resources"} <= seen["dispatcher", "submitted"]
+    assert {"accept", "clarify", "notes", "no_resources", *RESPONSIBILITY_FORMS} <= seen["dispatcher", "submitted"]
     assert "dispatch" in seen["dispatcher", "accepted"]
     step = orders["in_progress"].steps.get(department=org["nmc"])
     assert {f"step{step.pk}.accept", f"step{step.pk}.special_order", "attach", "expansion"} <= seen[

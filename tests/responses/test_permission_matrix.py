@@ -31,9 +31,12 @@ from billing.models import Customer
 from org.models import Department
 from responses.defaults import load_catalogue
 from responses.models import (
+    AdminUnreachable,
     BuildDecision,
     ContactOrder,
     ExpansionRequest,
+    LostEquipment,
+    NonCooperation,
     Order,
     PhoneDispatch,
     RecoveryEntry,
@@ -105,6 +108,11 @@ SEE_OWNER = SEE_ANY
 # Actions on no one record (a quarter of the ledger): nothing to be out of scope of.
 NO_RECORD = LIST
 
+# Issue 13 §4: records the Center alone writes, whatever the order.
+RESPONSIBILITY = ("non-cooperation", "lost-equipment", "admin-unreachable")
+RESPONSIBILITY_PAGES = ("noncoop-record", "lost-record", "unreachable-record")
+CENTER_CREATES = {"*": (403, 403), "dispatcher": (201, 201), ANON: (403, 403)}
+
 # --- the API table ----------------------------------------------------------------------------------
 API = {
     # Orders (R1.2 the front admin submits, cancels, confirms; R1.5 the director signs A orders; the
@@ -143,6 +151,15 @@ API = {
     ("contact-order", "retrieve"): SEE_ANY,
     ("contact-order", "create"): {"*": (201, 201), "viewer": (403, 403), "auditor": (403, 403), ANON: (403, 403)},
     ("contact-order", "answer"): may(*(r for r in ROLES if r not in READ_ONLY), see=SEE_ANY),
+    # R1.13: the sending department withdraws its own (asked on a contact order the department sent).
+    ("contact-order", "cancel"): may(*(r for r in ROLES if r not in READ_ONLY), see=SEE_ANY),
+    # Issue 13 §4: the Center records responsibility against any department (seed 000 §三.14, §四.2,
+    # §三.6, §四.16); a record is the named department's own (and its order's front department's).
+    **{
+        (basename, action): row
+        for basename in RESPONSIBILITY
+        for action, row in (("list", LIST), ("retrieve", SEE_ANY), ("create", CENTER_CREATES))
+    },
     # Special orders (R1.10): the Center approves, rejects and closes.
     ("special-order", "list"): LIST,
     ("special-order", "retrieve"): SEE,
@@ -281,6 +298,9 @@ PAGES = {
     },
     ("responses:contact-new", "create"): as_page(API[("contact-order", "create")]),
     ("responses:contact-answer", "create"): as_page(API[("contact-order", "answer")]),
+    ("responses:contact-cancel", "create"): as_page(API[("contact-order", "cancel")]),
+    # Issue 13 §4: the order page's responsibility forms; the order seen first (404), then the Center only.
+    **{(f"responses:{name}", "create"): as_page(may(anywhere=("dispatcher",))) for name in RESPONSIBILITY_PAGES},
     ("responses:requisition-list", "view"): ALL_READ,
     ("responses:requisition-list", "create"): as_page(API[("requisition", "create")]),
     ("responses:requisition-action", "dispatch"): as_page(API[("requisition", "dispatch_requisition")]),
@@ -403,6 +423,41 @@ def make_contact(world, dept):
     )  # fmt: skip
 
 
+def make_sent_contact(world, dept):
+    """A contact order ``dept`` sent to a department none of the acting users is in."""
+    return ContactOrder.objects.create(
+        from_department=world.org[dept], to_department=world.org["legal"], subject="联系", body="请反馈",
+        feedback_due_at=timezone.now() + timedelta(days=2), created_by=world.colleague(dept),
+    )  # fmt: skip
+
+
+def make_responsibility(world, basename, dept):
+    """A record of issue 13 §4 naming ``dept``, on an order of 10000号 (no acting user's department)."""
+    order = make_order(world, "hotline")
+    by = world.colleague("center")
+    if basename == "non-cooperation":
+        return NonCooperation.objects.create(order=order, department=world.org[dept], reason="不配合", recorded_by=by)
+    if basename == "lost-equipment":
+        return LostEquipment.objects.create(
+            order=order,
+            item="光猫",
+            quantity=1,
+            amount=Decimal("1.00"),
+            charged_department=world.org[dept],
+            recorded_by=by,
+        )
+    return AdminUnreachable.objects.create(
+        order=order, department=world.org[dept], tried_at=timezone.now(), recorded_by=by
+    )
+
+
+RESPONSIBILITY_BODIES = {
+    "non-cooperation": lambda now: {"department": "line", "reason": "不配合", "evidence": "通话记录"},
+    "lost-equipment": lambda now: {"item": "光猫", "quantity": 1, "amount": "350.00"},
+    "admin-unreachable": lambda now: {"department": "line", "tried_at": (now - timedelta(hours=1)).isoformat()},
+}
+
+
 def make_phone_dispatch(world, dept):
     front, _back = sides(world, dept)
     return PhoneDispatch.objects.create(
@@ -447,6 +502,7 @@ def read_object(world, basename, dept):
         "recovery-entry": lambda: make_recovery(world, dept),
         "build-decision": lambda: make_build(world, dept),
         "business-type": lambda: world.once("catalogue", load_catalogue)["phone"],
+        **{name: (lambda name=name: make_responsibility(world, name, dept)) for name in RESPONSIBILITY},
     }
     if basename not in makers:
         return None
@@ -529,6 +585,8 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
                     "feedback_due_at": (now + timedelta(days=2)).isoformat(),
                 }  # fmt: skip
             )
+        if action == "cancel":
+            return Call(obj=make_sent_contact(world, dept))
         return Call(obj=make_contact(world, dept), body={"reply": "已处理"})
     if basename == "special-order":
         state = SpecialOrder.State.APPROVED if action == "close" else SpecialOrder.State.REQUESTED
@@ -582,6 +640,8 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
             )
         state = BuildDecision.State.RAISED if action == "estimate" else BuildDecision.State.ESTIMATED
         return Call(obj=make_build(world, dept, state), body={"cost": "100000.00"})
+    if basename in RESPONSIBILITY:
+        return Call(body={"order": make_order(world, dept).pk, **RESPONSIBILITY_BODIES[basename](now)})
     if basename == "unused-circuit":
         return Call()
     if basename == "monthly-report":
@@ -630,6 +690,14 @@ def prepare_page(world, name, action, dept, user, which):
         }  # fmt: skip
     if name == "responses:contact-answer":
         return [make_contact(world, dept).pk], {"reply": "已处理"}
+    if name.removeprefix("responses:") in RESPONSIBILITY_PAGES:
+        body = {
+            "department": world.org["line"].pk, "reason": "不配合", "item": "光猫", "quantity": 1, "amount": "350.00",
+            "tried_at": (local - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        }  # fmt: skip
+        return [make_order(world, dept, O.IN_PROGRESS).pk], body
+    if name == "responses:contact-cancel":
+        return [make_sent_contact(world, dept).pk], {}
     if name == "responses:requisition-list" and action == "create":
         return [], {"customer": customer(world).pk, "resource_type": "port", "description": "端口资源"}
     if name == "responses:requisition-action":

@@ -8,6 +8,7 @@ missing requisition (R1.7), unused circuits (R1.17) and non-cooperation (R1.6/R1
 
 import io
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import openpyxl
@@ -181,6 +182,15 @@ def month(people, cat, org):
                  returned_at=local(2026, 9, 30, 23, 59), overtime=True)  # fmt: skip
     _direct_step(t28, 2, org["line"], due_at=local(2026, 10, 31, 12), finished_at=local(2026, 11, 1, 0, 10),
                  returned_at=local(2026, 11, 1, 0, 30), overtime=True)  # fmt: skip
+    # Issue 13 §4: the Center names a back-office department for non-cooperation on T03's second step,
+    # charges lost equipment to 政企客户部 and records 网络监控中心's order admin as unreachable.
+    with time_machine.travel(local(2026, 10, 20, 15), tick=False):
+        center = people["dispatcher"]
+        services.noncooperation_record(order=t03, by=center, department=org["line"], step=t03.steps.get(position=2),
+                                       reason="未按约到场", evidence="现场照片")  # fmt: skip
+        services.lost_equipment_record(order=t01, by=center, item="光猫", quantity=1, amount=Decimal("350.00"))
+        services.admin_unreachable_record(order=t04, by=center, department=org["nmc"], person=people["jk_admin"],
+                                          tried_at=local(2026, 10, 19, 22), note="夜间电话无人接听")  # fmt: skip
     handlers.decide_quota(OCT)  # the R1.4 determination, as at month close (without freezing the report)
     return OCT
 
@@ -219,7 +229,10 @@ def expected_tables() -> dict[str, list[list[str]]]:
         ],
         "unsigned_a": [["政企客户部", "2", "T02、T08"], ["公众客户部", "1", "T22"]],
         "unused_circuits": [["10000号", "1", "CIR-T23 (T23)"], ["市场拓展部", "1", "CIR-T26 (T26)"]],
-        "non_cooperation": [["政企客户部", "2", "T06、T07"]],
+        "non_cooperation": [["政企客户部", "2", "T06、T07"], ["线路维护中心", "1", "T03"]],
+        "non_cooperation_records": [["T03", "2", "线路维护中心", "未按约到场", "现场照片", "2026-10-20 15:00"]],
+        "lost_equipment": [["T01", "政企客户部", "光猫", "1", "350.00", "2026-10-20 15:00"]],
+        "admin_unreachable": [["T04", "网络监控中心", "jk_admin", "2026-10-19 22:00", "夜间电话无人接听"]],
     }
 
 
@@ -289,7 +302,10 @@ def test_r1_22_report_excel_one_sheet_per_section_cell_by_cell(client, people, m
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["处理情况", "降级考核", "未签发A级定单", "未使用电路", "不配合情况"]
+    assert book.sheetnames == [
+        "处理情况", "降级考核", "未签发A级定单", "未使用电路", "不配合情况", "不配合记录", "丢失设备赔偿",
+        "业务响应管理员联络不上",
+    ]  # fmt: skip
     expected = expected_tables()
     for sheet, name in zip(book.worksheets, expected, strict=True):
         rows = [[_number_or_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -326,6 +342,19 @@ def test_r1_22_report_api_json(client, people, month):
     for name in ("unsigned_a", "unused_circuits", "non_cooperation"):
         assert [[r["department"], str(r["count"]), "、".join(r["numbers"])] for r in data[name]] == expected[name]
     assert data["handled"][0]["department_code"] == "nmc"
+    # Issue 13 §4: non-cooperation of a back-office department, lost equipment, an unreachable admin.
+    assert data["non_cooperation"][1] | {"numbers": None} == {
+        "department_code": "line", "department": "线路维护中心", "count": 1, "numbers": None,
+    }  # fmt: skip
+    assert data["non_cooperation_records"] == [
+        {"number": "T03", "department_code": "line", "department": "线路维护中心", "step": 2, "reason": "未按约到场",
+         "evidence": "现场照片", "recorded_at": "2026-10-20 15:00"},
+    ]  # fmt: skip
+    assert (
+        data["lost_equipment"][0]["amount"] == "350.00"
+        and data["lost_equipment"][0]["department_code"] == "gov_enterprise"
+    )
+    assert data["admin_unreachable"][0]["person"] == "jk_admin"
 
 
 # --- month close, errors, permissions, queries ---------------------------------------------------
@@ -353,7 +382,7 @@ def test_r1_22_month_close_freezes_the_report_and_reclosing_replaces_it(client, 
     tables = page_tables(client)
     assert tables["handled"][1] == ["网络监控中心", "C", "3", "2", "1", "66.7", "2", "1", "0.00", "0.00"]
     assert tables["unused_circuits"] == [["市场拓展部", "1", "CIR-T26 (T26)"]]
-    assert tables["non_cooperation"] == [["政企客户部", "1", "T06"]]
+    assert tables["non_cooperation"] == [["政企客户部", "1", "T06"], ["线路维护中心", "1", "T03"]]
 
 
 def test_r1_22_report_is_frozen_after_the_quota_decision():
@@ -402,7 +431,7 @@ def test_r1_22_report_open_to_the_dashboard_roles(client, people, org, user):
 
 
 def test_r1_22_report_query_count_is_fixed(people, month, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         report = selectors.month_report(year=2026, month=10)
     assert len(report.handled) == 9
     month_close(month=OCT)

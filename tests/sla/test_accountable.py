@@ -90,6 +90,8 @@ NAMED_DEPARTMENT = {
     "step-resource": "nmc",
     "requisition": "line",
     "order-confirmation": "gov_enterprise",
+    "contact-feedback": "nmc",  # R1.13: the receiving department (any)
+    "phone-backfill": "gov_enterprise",  # R1.11: the calling front department
     "fault-repair": "nmc",
     "fault-recovery-notice": "nmc",
     "fault-broadcast": "nmc",
