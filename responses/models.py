@@ -47,9 +47,11 @@ class BusinessType(models.Model):
     is_decommission = models.BooleanField(_("decommission"), default=False)
     is_system_integration = models.BooleanField(_("system integration"), default=False)
     # R1.20: a fibre lease (光纤出租 …): 线路维护中心 keeps a fibre test report.
-    is_fibre_lease = models.BooleanField(_("fibre lease"), default=False)
+    is_fibre_lease = models.BooleanField(_("fibre lease"), default=False, db_default=False)
     # R1.1 / seed §三.4: a switching/transmission interconnection need hands in the interconnection notice.
-    needs_interconnection_notice = models.BooleanField(_("needs the interconnection notice"), default=False)
+    needs_interconnection_notice = models.BooleanField(
+        _("needs the interconnection notice"), default=False, db_default=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -198,14 +200,24 @@ class Order(ConcurrentTransitionMixin, models.Model):
         _("agreement reference"), max_length=100, blank=True, help_text=_("Signed agreement or one-stop system number")
     )
     # R1.1 / seed §三.5: what the signed agreement states (checked by the front department).
-    agreement_states_ownership = models.BooleanField(_("agreement states equipment and line ownership"), default=False)
-    agreement_states_interface = models.BooleanField(_("agreement states the customer-side interface"), default=False)
-    agreement_states_usage = models.BooleanField(_("agreement states the usage"), default=False)
-    agreement_states_fees = models.BooleanField(_("agreement states the fee settlement"), default=False)
-    agreement_states_after_sales = models.BooleanField(_("agreement states the after-sales terms"), default=False)
-    agreement_states_term = models.BooleanField(_("agreement states its term"), default=False)
+    agreement_states_ownership = models.BooleanField(
+        _("agreement states equipment and line ownership"), default=False, db_default=False
+    )
+    agreement_states_interface = models.BooleanField(
+        _("agreement states the customer-side interface"), default=False, db_default=False
+    )
+    agreement_states_usage = models.BooleanField(_("agreement states the usage"), default=False, db_default=False)
+    agreement_states_fees = models.BooleanField(
+        _("agreement states the fee settlement"), default=False, db_default=False
+    )
+    agreement_states_after_sales = models.BooleanField(
+        _("agreement states the after-sales terms"), default=False, db_default=False
+    )
+    agreement_states_term = models.BooleanField(_("agreement states its term"), default=False, db_default=False)
     # R1.1 / seed §三.4: the interconnection notice, two copies (the Center's, the works department's).
-    interconnection_notice = models.BooleanField(_("interconnection notice handed in (two copies)"), default=False)
+    interconnection_notice = models.BooleanField(
+        _("interconnection notice handed in (two copies)"), default=False, db_default=False
+    )
     fill_rate = models.DecimalField(
         _("current fill rate (%)"),
         max_digits=5,

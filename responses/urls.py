@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from .views import builds, circuits, contacts, expansions, orders, phone, recovery, reports, requisitions, steps
+from .views import (
+    builds,
+    circuits,
+    contacts,
+    equipment,
+    expansions,
+    handover,
+    orders,
+    phone,
+    recovery,
+    reports,
+    requisitions,
+    steps,
+)
 
 app_name = "responses"
 urlpatterns = [
@@ -27,6 +40,14 @@ urlpatterns = [
     path("recovery/order/<int:pk>/", recovery.recovery_record, name="recovery-record"),
     path("recovery/<int:pk>/check/", recovery.recovery_check, name="recovery-check"),
     path("unused-circuits/", circuits.unused_circuits, name="unused-circuits"),
+    # The side rules (issue 13 §5): R1.14 equipment, R1.17 a circuit's first use, R1.20 the sample.
+    path("circuits/<int:pk>/<slug:name>/", circuits.circuit_action, name="circuit-action"),
+    path("equipment/", equipment.equipment_reports, name="equipment-list"),
+    path("equipment/<int:pk>/export/", equipment.equipment_report_export, name="equipment-export"),
+    path("equipment/order/<int:pk>/<slug:name>/", equipment.equipment_order_action, name="equipment-order-action"),
+    path("equipment/need/<int:pk>/<slug:name>/", equipment.equipment_need_action, name="equipment-need-action"),
+    path("equipment/step/<int:pk>/charge/", equipment.step_procurement_overtime, name="equipment-step-charge"),
+    path("handover-sample/", handover.handover_sample, name="handover-sample"),
     path("<int:pk>/", orders.order_detail, name="detail"),
     path("<int:pk>/<slug:name>/", orders.order_action, name="action"),
     path("steps/<int:pk>/<slug:name>/", steps.step_action, name="step-action"),

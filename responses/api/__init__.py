@@ -12,6 +12,12 @@ from .contact_orders import ContactOrderViewSet
 from .orders import OrderViewSet
 from .reports import MonthReportViewSet
 from .requisitions import RequisitionViewSet
+from .side_rules import (
+    EquipmentNeedViewSet,
+    EquipmentReportViewSet,
+    HandoverSampleViewSet,
+    OrderCircuitViewSet,
+)
 from .side_work import (
     BuildDecisionViewSet,
     ExpansionRequestViewSet,
@@ -33,3 +39,8 @@ router.register("recovery-entries", RecoveryEntryViewSet, basename="recovery-ent
 router.register("build-decisions", BuildDecisionViewSet, basename="build-decision")
 router.register("unused-circuits", UnusedCircuitViewSet, basename="unused-circuit")
 router.register("reports/monthly", MonthReportViewSet, basename="monthly-report")
+# The side rules (issue 13 §5): R1.14, R1.17, R1.20.
+router.register("equipment-needs", EquipmentNeedViewSet, basename="equipment-need")
+router.register("equipment-reports", EquipmentReportViewSet, basename="equipment-report")
+router.register("order-circuits", OrderCircuitViewSet, basename="order-circuit")
+router.register("handover-sample", HandoverSampleViewSet, basename="handover-sample")

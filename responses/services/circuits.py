@@ -45,7 +45,9 @@ def record_first_use(*, order: Order, by: User | None, used_on: date, at: dateti
 
 
 @transaction.atomic
-def circuit_record_first_use(*, order: Order, by: User, used_on: date | None, at: datetime | None = None) -> Order:
+def circuit_record_first_use(
+    *, order: Order, by: User, circuit_first_used_on: date | None, at: datetime | None = None
+) -> Order:
     """R1.17: the date the customer first used the circuit the order opened."""
     at = _now(at)
     if not rules.may_record_circuit_use(order, by):
@@ -57,7 +59,8 @@ def circuit_record_first_use(*, order: Order, by: User, used_on: date | None, at
         raise TransitionConflict(
             _("The circuit's first use was already recorded (%(day)s).") % {"day": order.circuit_first_used_on}
         )
-    return record_first_use(order=order, by=by, used_on=_check_used_on(order, used_on, at), at=at)
+    used_on = _check_used_on(order, circuit_first_used_on, at)
+    return record_first_use(order=order, by=by, used_on=used_on, at=at)
 
 
 def check_first_use_at_confirmation(order: Order, used_on: date | None, at: datetime) -> date | None:

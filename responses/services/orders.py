@@ -152,8 +152,9 @@ def _check_requested_completion(value) -> None:
 
 
 @transaction.atomic
-def order_create(*, by: User, data: dict, equipment: list[tuple[str, int]] | None = None) -> Order:
-    """A draft order of the user's front department (R1.2). Nothing is saved if it is refused."""
+def order_create(*, by: User, data: dict, equipment: list[tuple] | None = None) -> Order:
+    """A draft order of the user's front department (R1.2). Nothing is saved if it is refused.
+    ``equipment``: what it needs (R1.14), as (item, quantity) or (item, quantity, model / specification)."""
     department = by.department
     _require_front_admin(by, department)
     _check_requested_completion(data.get("requested_completion_at"))
@@ -164,8 +165,8 @@ def order_create(*, by: User, data: dict, equipment: list[tuple[str, int]] | Non
     # The related rows were just loaded: no need to look them up again.
     order.full_clean(exclude=["number", "created_by", "state", "front_department", "customer", "business_type"])
     order.save()
-    for item, quantity in equipment or []:
-        EquipmentNeed.objects.create(order=order, item=item, quantity=quantity)
+    for item, quantity, *note in equipment or []:
+        EquipmentNeed.objects.create(order=order, item=item, quantity=quantity, note=note[0] if note else "")
     sla.audit_record(subject=order, actor=by, transition="create", to_state=order.state)
     return order
 

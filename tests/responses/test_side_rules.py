@@ -198,7 +198,7 @@ def test_r1_14_equipment_delivered_in_time_keeps_the_overtime_with_the_step(peop
     assert step.overtime
     with pytest.raises(TransitionConflict) as exc:
         services.step_charge_procurement_overtime(step=step, by=people["dispatcher"])
-    assert "in time" in str(exc.value)
+    assert "按时" in str(exc.value)
     assert WorkStep.objects.get(pk=step.pk).overtime_charged_to is None
 
 
@@ -225,17 +225,27 @@ def test_r1_17_the_back_office_records_a_first_use_later(people, cat, org):
     with time_machine.travel(local(2026, 6, 1, 9), tick=False):
         order = finish(people, worked(people, org, make_order(people["zq_admin"], cat["phone"])))
         with pytest.raises(TransitionConflict):  # no circuit until the order is confirmed
-            services.circuit_record_first_use(order=order, by=people["jk_member"], used_on=local(2026, 6, 1).date())
+            services.circuit_record_first_use(
+                order=order, by=people["jk_member"], circuit_first_used_on=local(2026, 6, 1).date()
+            )
         services.order_confirm(order=order, by=people["zq_admin"])
     assert list(selectors.unused_circuits(as_of=local(2026, 11, 1).date())) == [order]
     with time_machine.travel(local(2026, 11, 1, 9), tick=False):
         with pytest.raises(TransitionForbidden):  # 线路维护中心 did not work on it
-            services.circuit_record_first_use(order=order, by=people["xl_admin"], used_on=local(2026, 7, 1).date())
+            services.circuit_record_first_use(
+                order=order, by=people["xl_admin"], circuit_first_used_on=local(2026, 7, 1).date()
+            )
         with pytest.raises(ValidationError):  # before the order was completed
-            services.circuit_record_first_use(order=order, by=people["jk_member"], used_on=local(2026, 5, 1).date())
-        services.circuit_record_first_use(order=order, by=people["jk_member"], used_on=local(2026, 7, 1).date())
+            services.circuit_record_first_use(
+                order=order, by=people["jk_member"], circuit_first_used_on=local(2026, 5, 1).date()
+            )
+        services.circuit_record_first_use(
+            order=order, by=people["jk_member"], circuit_first_used_on=local(2026, 7, 1).date()
+        )
         with pytest.raises(TransitionConflict):
-            services.circuit_record_first_use(order=order, by=people["dispatcher"], used_on=local(2026, 7, 2).date())
+            services.circuit_record_first_use(
+                order=order, by=people["dispatcher"], circuit_first_used_on=local(2026, 7, 2).date()
+            )
     assert not selectors.unused_circuits(as_of=local(2026, 11, 1).date()).exists()
     assert Order.objects.get(pk=order.pk).circuit_first_used_on == local(2026, 7, 1).date()
 
