@@ -7,44 +7,111 @@ from django.utils import timezone
 
 from .models import BusinessType, KeyArea, Order
 
-# code, name, key, needs attachment, needs agreement, expansion, residential wiring, decommission, system integration
-CATALOGUE = [
-    ("data-line", "数据专线", True, False, True, False, False, False, False),
-    ("svn", "交换虚拟网", False, False, True, False, False, False, False),
-    ("30bd", "30B+D", True, True, True, False, False, False, False),
-    ("hotel", "酒店系统", False, True, False, False, False, False, False),
-    ("transform", "改造业务", False, False, True, False, False, False, False),
-    ("enterprise-lan", "企业局域网/综合布线", False, False, True, False, False, False, False),
-    ("expansion", "扩容", False, False, False, True, False, False, False),
-    ("residential-wiring", "住宅布线", False, False, False, False, True, False, False),
-    ("decommission", "退网", False, False, False, False, False, True, False),
-    ("system-integration", "系统集成", False, False, True, False, False, False, True),
-    ("phone", "普通电话", False, False, False, False, False, False, False),
-    ("broadband", "宽带接入", False, False, False, False, False, False, False),
+# R1.1, R1.14, R1.20, R1.21: the business-type catalogue. Each entry: code, name and its flags (key
+# business, needs an attachment / the signed agreement / the interconnection notice, capacity
+# expansion, residential wiring, decommission, system integration, fibre lease). Seed 000 §一 names
+# the key businesses: every transformation, new, data and transmission business, such as system
+# integration, video surveillance (incl. 全球眼), IOA, IDC, hosting, cabling, VPN, digital and data
+# circuits, fibre lease, dual-route fibre protection, enterprise switchboards and special numbers.
+KEY = "is_key"
+CATALOGUE: list[tuple[str, str, tuple[str, ...]]] = [
+    ("data-line", "数据专线", (KEY, "needs_agreement")),
+    ("digital-circuit", "数字和数据电路", (KEY, "needs_agreement")),
+    ("svn", "交换虚拟网", ("needs_agreement",)),
+    ("30bd", "30B+D", (KEY, "needs_attachment", "needs_agreement")),
+    ("hotel", "酒店系统", ("needs_attachment",)),
+    ("transform", "转型业务", (KEY, "needs_agreement")),
+    ("enterprise-lan", "单位局域网/驻地网", ("needs_agreement",)),
+    ("cabling", "综合布线", (KEY, "needs_agreement")),
+    ("system-integration", "系统集成", (KEY, "needs_agreement", "is_system_integration")),
+    ("video-surveillance", "视频监控（含全球眼）", (KEY, "needs_agreement")),
+    ("ioa", "IOA", (KEY, "needs_agreement")),
+    ("idc", "IDC", (KEY, "needs_agreement")),
+    ("hosting", "主机托管", (KEY, "needs_agreement")),
+    ("vpn", "VPN", (KEY, "needs_agreement")),
+    ("fibre-lease", "光纤出租", (KEY, "is_fibre_lease")),
+    ("fibre-dual-route", "光纤双路由保护", (KEY, "is_fibre_lease")),
+    ("pbx", "企业总机", (KEY,)),
+    ("special-number", "特呼号", (KEY,)),
+    ("interconnect", "交换传输互联互通", ("needs_interconnection_notice",)),
+    ("expansion", "扩容", ("is_expansion",)),
+    ("residential-wiring", "住宅布线", ("is_residential_wiring",)),
+    ("decommission", "退网", ("is_decommission",)),
+    ("phone", "普通电话", ()),
+    ("broadband", "宽带接入", ()),
 ]
-KEY_AREAS = ["金融街", "市政府", "高新区"]
+FLAGS = (
+    KEY,
+    "needs_attachment",
+    "needs_agreement",
+    "needs_interconnection_notice",
+    "is_expansion",
+    "is_residential_wiring",
+    "is_decommission",
+    "is_system_integration",
+    "is_fibre_lease",
+)
+# R1.21: key areas (seed 000 §一: industrial development zones and key competitive areas); an order
+# whose location contains one is flagged.
+KEY_AREAS = ["工业开发区", "金融街", "市政府", "高新区"]
+# R1.21: the 24 key customers of seed 000 §一, as the seed names them.
+KEY_CUSTOMERS = [
+    "新钢公司",
+    "LDK太阳能公司",
+    "市邮政局",
+    "市公安局（含交警）",
+    "中行",
+    "人行",
+    "建行",
+    "交行",
+    "工行",
+    "农行",
+    "农业发展银行",
+    "农业合作银行",
+    "市烟草公司",
+    "中国人民保险公司",
+    "太平洋保险公司",
+    "市国税局（含区国税局）",
+    "海通证券",
+    "市人民医院",
+    "市教育局（含高专、渝工学院、赣西学院）",
+    "赣西供电公司（含区供电公司）",
+    "新余发电厂",
+    "新华公司",
+    "北湖宾馆",
+    "春龙宾馆",
+]
 
 
 @transaction.atomic
 def load_catalogue() -> dict[str, BusinessType]:
+    """The catalogue and the key areas; a type already there keeps what the admin set."""
     types = {}
-    for code, name, key, attach, agree, exp, resi, decom, si in CATALOGUE:
+    for code, name, flags in CATALOGUE:
         types[code], _ = BusinessType.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "is_key": key,
-                "needs_attachment": attach,
-                "needs_agreement": agree,
-                "is_expansion": exp,
-                "is_residential_wiring": resi,
-                "is_decommission": decom,
-                "is_system_integration": si,
-            },
+            code=code, defaults={"name": name, **{flag: flag in flags for flag in FLAGS}}
         )
     for name in KEY_AREAS:
         KeyArea.objects.get_or_create(name=name)
     return types
+
+
+@transaction.atomic
+def load_key_customers() -> list:
+    """R1.21: the seed's 24 key customers (codes KC-01 … KC-24); a customer already there by name is
+    flagged key. Idempotent."""
+    from billing.models import Customer
+
+    customers = []
+    for n, name in enumerate(KEY_CUSTOMERS, start=1):
+        customer = Customer.objects.filter(name=name).first()
+        if customer is None:
+            customer, _ = Customer.objects.get_or_create(code=f"KC-{n:02d}", defaults={"name": name, "is_key": True})
+        if not customer.is_key:
+            Customer.objects.filter(pk=customer.pk).update(is_key=True)
+            customer.is_key = True
+        customers.append(customer)
+    return customers
 
 
 def load_demo(stdout=None) -> None:
@@ -54,6 +121,7 @@ def load_demo(stdout=None) -> None:
     from . import services
 
     types = load_catalogue()
+    load_key_customers()
     if Order.objects.exists():
         return
     zq_admin = User.objects.filter(username="zq_admin").first()
@@ -91,6 +159,7 @@ def load_demo(stdout=None) -> None:
                 "contact_phone": "13800000001",
                 "requested_completion_at": now + timedelta(days=4),
                 "agreement_ref": "YZ-2026-0001",
+                **dict.fromkeys(services.AGREEMENT_CLAUSES, True),
                 "is_restricted_site": True,
                 "description": "银行营业网点数据专线",
             },
@@ -149,6 +218,7 @@ def load_demo_history(stdout=None) -> None:
             "contact_person": "张主任",
             "contact_phone": "13800000003",
             "agreement_ref": "YZ-DEMO",
+            **dict.fromkeys(services.AGREEMENT_CLAUSES, True),
             "description": "演示：上月已完成的定单",
         }
         with at(day, 9):

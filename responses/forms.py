@@ -11,7 +11,17 @@ from org.models import Department
 from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesFormMixin
 
 from . import selectors, services
-from .models import BuildDecision, BusinessType, ContactOrder, Order, PhoneDispatch, RecoveryEntry, Requisition
+from .models import (
+    BuildDecision,
+    BusinessType,
+    ContactOrder,
+    EquipmentNeed,
+    Order,
+    PhoneDispatch,
+    RecoveryEntry,
+    Requisition,
+)
+from .services.equipment import MAX_QUANTITY
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -136,3 +146,53 @@ class BuildDecisionForm(forms.ModelForm):
 
 class CostForm(forms.Form):
     cost = forms.DecimalField(label=_("cost estimate (CNY)"), max_digits=14, decimal_places=2, min_value=0)
+
+
+class EquipmentNeedForm(forms.Form):
+    """R1.14: one item an order needs (small optical transceiver, optical modem, switch …)."""
+
+    item = forms.ChoiceField(label=_("item"), choices=[("", "—"), *EquipmentNeed.Item.choices], required=False)
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1, max_value=MAX_QUANTITY, required=False)
+    note = forms.CharField(label=_("model / specification"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item") and not data.get("quantity"):
+            self.add_error("quantity", _("Enter a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY})
+        if data.get("quantity") and not data.get("item"):
+            self.add_error("item", _("Choose an item from the list."))
+        return data
+
+
+#: R1.14: the new-order form's equipment rows (blank rows are skipped).
+EquipmentNeedFormSet = forms.formset_factory(EquipmentNeedForm, extra=3, max_num=20, absolute_max=20)
+EQUIPMENT_PREFIX = "equipment"
+
+
+def equipment_formset(data=None):
+    """The rows of the new-order form; a post without them (another client of the form) has none."""
+    bound = data is not None and f"{EQUIPMENT_PREFIX}-TOTAL_FORMS" in data
+    return EquipmentNeedFormSet(data if bound else None, prefix=EQUIPMENT_PREFIX)
+
+
+def equipment_ok(formset) -> bool:
+    return not formset.is_bound or formset.is_valid()
+
+
+def equipment_rows(formset) -> list[tuple[str, int, str]]:
+    """(item, quantity, note) of the filled rows of a valid ``EquipmentNeedFormSet``."""
+    if not formset.is_bound:
+        return []
+    return [
+        (f.cleaned_data["item"], f.cleaned_data["quantity"], f.cleaned_data.get("note", ""))
+        for f in formset.forms
+        if f.cleaned_data.get("item")
+    ]
+
+
+class FirstUseForm(SaneDatesFormMixin, forms.Form):
+    """R1.17: the date the customer first used the circuit."""
+
+    circuit_first_used_on = forms.DateField(
+        label=_("circuit first used on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -46,6 +46,12 @@ class BusinessType(models.Model):
     is_residential_wiring = models.BooleanField(_("residential wiring"), default=False)
     is_decommission = models.BooleanField(_("decommission"), default=False)
     is_system_integration = models.BooleanField(_("system integration"), default=False)
+    # R1.20: a fibre lease (光纤出租 …): 线路维护中心 keeps a fibre test report.
+    is_fibre_lease = models.BooleanField(_("fibre lease"), default=False, db_default=False)
+    # R1.1 / seed §三.4: a switching/transmission interconnection need hands in the interconnection notice.
+    needs_interconnection_notice = models.BooleanField(
+        _("needs the interconnection notice"), default=False, db_default=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -192,6 +198,25 @@ class Order(ConcurrentTransitionMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
     agreement_ref = models.CharField(
         _("agreement reference"), max_length=100, blank=True, help_text=_("Signed agreement or one-stop system number")
+    )
+    # R1.1 / seed §三.5: what the signed agreement states (checked by the front department).
+    agreement_states_ownership = models.BooleanField(
+        _("agreement states equipment and line ownership"), default=False, db_default=False
+    )
+    agreement_states_interface = models.BooleanField(
+        _("agreement states the customer-side interface"), default=False, db_default=False
+    )
+    agreement_states_usage = models.BooleanField(_("agreement states the usage"), default=False, db_default=False)
+    agreement_states_fees = models.BooleanField(
+        _("agreement states the fee settlement"), default=False, db_default=False
+    )
+    agreement_states_after_sales = models.BooleanField(
+        _("agreement states the after-sales terms"), default=False, db_default=False
+    )
+    agreement_states_term = models.BooleanField(_("agreement states its term"), default=False, db_default=False)
+    # R1.1 / seed §三.4: the interconnection notice, two copies (the Center's, the works department's).
+    interconnection_notice = models.BooleanField(
+        _("interconnection notice handed in (two copies)"), default=False, db_default=False
     )
     fill_rate = models.DecimalField(
         _("current fill rate (%)"),
@@ -436,6 +461,15 @@ class WorkStep(ConcurrentTransitionMixin, models.Model):
     # judged against it; the monthly report counts on these, the served figures are shown beside them.
     assessed_due_at = models.DateTimeField(_("assessed due at"), null=True, blank=True)
     assessed_overtime = models.BooleanField(_("overtime on the assessed limit"), default=False)
+    # R1.14: overtime caused by late equipment procurement is 网络建设部's (null: the step's department's).
+    overtime_charged_to = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("overtime charged to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -625,9 +659,21 @@ class EquipmentNeed(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="equipment_needs")
     item = models.CharField(_("item"), max_length=20, choices=Item.choices)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    note = models.CharField(_("model / specification"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent to 网络建设部 at"), null=True, blank=True)
+    report = models.ForeignKey(
+        "EquipmentReport",
+        verbose_name=_("sent in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs",
+    )
+    # R1.14: 网络建设部 records when the purchased equipment was handed over (late: its overtime).
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
+        ordering = ["id"]
         verbose_name = _("equipment need")
         verbose_name_plural = _("equipment needs")
 
@@ -636,8 +682,23 @@ class EquipmentNeed(models.Model):
 
 
 class EquipmentReport(models.Model):
-    """A half-monthly (or immediate, for an emergency) equipment total sent to 网络建设部 (R1.14)."""
+    """A half-monthly (or immediate, for an emergency) equipment total sent to 网络建设部 (R1.14); or
+    增值业务中心's purchase list of a system-integration order."""
 
+    class Kind(models.TextChoices):
+        HALF_MONTH = "half_month", pgettext_lazy("responses", "Half-monthly totals")
+        EMERGENCY = "emergency", pgettext_lazy("responses", "Emergency order")
+        PURCHASE_LIST = "purchase_list", pgettext_lazy("responses", "Purchase list (system integration)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HALF_MONTH)
+    from_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     period_start = models.DateTimeField(_("from"))
     period_end = models.DateTimeField(_("to"))
     emergency_order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

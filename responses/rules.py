@@ -137,6 +137,84 @@ def may_decide_build(decision, user) -> bool:
     return has_role_in(user, [Role.LEADER], None) and getattr(user.department, "code", "") == Dept.MARKET
 
 
+# --- the side rules: equipment (R1.14), a circuit's first use (R1.17) -------------------------------
+
+#: R1.14: the states in which an order's equipment needs may still change (not once it is completed).
+EQUIPMENT_STATES = ("draft", "returned", "submitted", "awaiting_signoff", "accepted", "in_progress")
+
+
+def _in_dept(user, code) -> bool:
+    return getattr(getattr(user, "department", None), "code", "") == code
+
+
+def may_edit_equipment(order, user) -> bool:
+    """R1.14: the front department's admin enters what its order needs, the Center (which totals the
+    needs) too; on a system-integration order 增值业务中心 draws up the purchase list."""
+    if is_front_admin_of_order(order, user) or is_center_dispatcher(user):
+        return True
+    return order.business_type.is_system_integration and is_vas_member(order, user)
+
+
+def can_edit_equipment(order) -> bool:
+    return order.state in EQUIPMENT_STATES
+
+
+def is_vas_member(record, user) -> bool:
+    """A back-office member or admin of 增值业务中心 (system integration, R1.14)."""
+    return has_role_in(user, BACK_ROLES, None) and _in_dept(user, Dept.VAS)
+
+
+def may_send_purchase_list(order, user) -> bool:
+    """R1.14: 增值业务中心 sends a system-integration order's purchase list to 网络建设部."""
+    return is_vas_member(order, user)
+
+
+def can_send_purchase_list(order) -> bool:
+    return (
+        order.business_type.is_system_integration
+        and order.state in EQUIPMENT_STATES
+        and any(n.sent_at is None for n in order.equipment_needs.all())
+    )
+
+
+def is_netbuild_member(record, user) -> bool:
+    """R1.14: 网络建设部 buys the equipment and records its delivery."""
+    return has_role_in(user, BACK_ROLES, None) and _in_dept(user, Dept.NETBUILD)
+
+
+def can_deliver_need(need) -> bool:
+    return need.sent_at is not None and need.delivered_at is None
+
+
+def equipment_late_for(step) -> bool:
+    """R1.14: some equipment the order needed was not delivered by the step's due time."""
+    due = step.due_at
+    return due is not None and any(
+        n.delivered_at is None or n.delivered_at > due for n in step.order.equipment_needs.all()
+    )
+
+
+def may_charge_procurement(step, user) -> bool:
+    """R1.14: the Center, which assesses, moves a step's overtime caused by late procurement to 网络建设部."""
+    return is_center_dispatcher(user)
+
+
+def can_charge_procurement(step) -> bool:
+    return (
+        step.state == "returned" and step.overtime and step.overtime_charged_to_id is None and equipment_late_for(step)
+    )
+
+
+def may_record_circuit_use(order, user) -> bool:
+    """R1.17: the front department's admin (at confirmation, or later), the Center, or a back-office
+    department that worked on the order records when the customer first used the circuit."""
+    return is_front_admin_of_order(order, user) or is_center_dispatcher(user) or works_on_order(order, user)
+
+
+def can_record_circuit_use(order) -> bool:
+    return order.service_id is not None and order.circuit_first_used_on is None
+
+
 # --- the buttons of the pages (core.actions.available_actions): name -> the transition's name, or
 # (who, when) for an action that is no transition: ``who(record, user)``, ``when(record)`` (None: always).
 
@@ -163,6 +241,12 @@ STEP_BUTTONS: dict[str, Rule] = {
     "accept": "accept",
     "return": "return_",
     "special_order": (may_request_special_order, can_request_special_order),
+}
+
+EQUIPMENT_BUTTONS: dict[str, Rule] = {
+    "edit": (may_edit_equipment, can_edit_equipment),
+    "purchase_list": (may_send_purchase_list, can_send_purchase_list),
+    "circuit_use": (may_record_circuit_use, can_record_circuit_use),
 }
 
 SPECIAL_BUTTONS: dict[str, Rule] = {

@@ -215,6 +215,8 @@ def api_request(api, basename, action, call: Call):
         return api.get(f"{base}{call.obj.pk}/")
     if action == "create":
         return api.post(base, call.body, format=call.format)
+    if action == "destroy":
+        return api.delete(f"{base}{call.obj.pk}/")
     assert extra is not None, (basename, action)
     method = next(iter(extra.mapping))
     path = f"{base}{call.obj.pk}/{extra.url_path}/" if extra.detail else f"{base}{extra.url_path}/"

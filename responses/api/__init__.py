@@ -14,6 +14,12 @@ from .orders import OrderViewSet
 from .reports import MonthReportViewSet
 from .requisitions import RequisitionViewSet
 from .responsibility import AdminUnreachableViewSet, LostEquipmentViewSet, NonCooperationViewSet
+from .side_rules import (
+    EquipmentNeedViewSet,
+    EquipmentReportViewSet,
+    HandoverSampleViewSet,
+    OrderCircuitViewSet,
+)
 from .side_work import (
     BuildDecisionViewSet,
     ExpansionRequestViewSet,
@@ -39,3 +45,8 @@ router.register("reports/monthly", MonthReportViewSet, basename="monthly-report"
 router.register("non-cooperation", NonCooperationViewSet, basename="non-cooperation")
 router.register("lost-equipment", LostEquipmentViewSet, basename="lost-equipment")
 router.register("admin-unreachable", AdminUnreachableViewSet, basename="admin-unreachable")
+# The side rules (issue 13 §5): R1.14, R1.17, R1.20.
+router.register("equipment-needs", EquipmentNeedViewSet, basename="equipment-need")
+router.register("equipment-reports", EquipmentReportViewSet, basename="equipment-report")
+router.register("order-circuits", OrderCircuitViewSet, basename="order-circuit")
+router.register("handover-sample", HandoverSampleViewSet, basename="handover-sample")

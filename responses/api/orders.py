@@ -51,6 +51,8 @@ class OrderSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, TimeLeftMixin
             "requested_completion_at",
             "description",
             "agreement_ref",
+            *services.AGREEMENT_CLAUSES,  # R1.1
+            "interconnection_notice",
             "fill_rate",
             "quantity_to_add",
             "is_important",
@@ -69,6 +71,7 @@ class OrderSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, TimeLeftMixin
             "overdue",
             "phoned_at",
             "clarification",
+            "circuit_first_used_on",  # R1.17
         ]
 
     def _is_open(self, obj) -> bool:
@@ -167,6 +170,12 @@ class OrderDispatchSerializer(serializers.Serializer):
 
 class OrderReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class OrderConfirmSerializer(SaneDatesSerializerMixin, serializers.Serializer):
+    circuit_first_used_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="R1.17: since when the customer uses the circuit"
+    )
 
 
 class OrderNotesSerializer(serializers.Serializer):
@@ -302,10 +311,10 @@ class OrderViewSet(
     def no_resources(self, request, pk=None):
         return self.act(services.order_mark_no_resources)
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=OrderConfirmSerializer, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return self.act(services.order_confirm)
+        return self.act(services.order_confirm, **self.body(OrderConfirmSerializer))
 
     @extend_schema(request=None, responses=OrderSerializer)
     @action(detail=True, methods=["post"])

@@ -19,6 +19,9 @@ from .orders import OrderReasonSerializer
 
 class StepSerializer(CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializer):
     department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    overtime_charged_to: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     order_number = serializers.CharField(source="order.number", read_only=True)
     customer = serializers.CharField(source="order.customer.name", read_only=True)
     key_rank = serializers.IntegerField(source="order.key_rank", read_only=True)
@@ -48,6 +51,7 @@ class StepSerializer(CachedFieldsMixin, TimeLeftMixin, serializers.ModelSerializ
             "obstruction",
             "overtime",
             "overtime_reason",
+            "overtime_charged_to",
         ]
 
     def _is_open(self, obj) -> bool:
@@ -138,6 +142,12 @@ class StepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         data.is_valid(raise_exception=True)
         services.order_send_worker_names(order=step.order, by=request.user, names=data.validated_data["names"])
         return Response(StepSerializer(step, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses=StepSerializer)
+    @action(detail=True, methods=["post"], url_path="procurement-overtime")
+    def procurement_overtime(self, request, pk=None):
+        """R1.14: the Center moves the step's overtime to 网络建设部 (its equipment was delivered late)."""
+        return self.act(services.step_charge_procurement_overtime)
 
 
 class SpecialOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

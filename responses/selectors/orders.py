@@ -204,18 +204,22 @@ get_recovery_entry_for = _get_for(recovery_entries_visible_to)
 get_build_decision_for = _get_for(build_decisions_visible_to)
 
 
-def handover_evidence_missing(order: Order) -> list[str]:
+def handover_required(order: Order) -> list[str]:
     """R1.20: big-customer circuits need a circuit test report and the customer's sign-off (网络监控中心);
     fibre leases a fibre test report (线路维护中心)."""
-    kinds = {a.kind for a in order.attachments.all()}
     departments = {s.department.code for s in order.steps.all()}
-    missing: list[str] = []
+    kinds: list[str] = []
     if Dept.NMC in departments and order.is_key_customer:
-        missing += [k for k in (Attachment.Kind.CIRCUIT_TEST, Attachment.Kind.CUSTOMER_SIGNOFF) if k not in kinds]
-    if Dept.LINE in departments and "fibre" in (order.business_type.code or ""):
-        if Attachment.Kind.FIBRE_TEST not in kinds:
-            missing.append(Attachment.Kind.FIBRE_TEST)
-    return missing
+        kinds += [Attachment.Kind.CIRCUIT_TEST, Attachment.Kind.CUSTOMER_SIGNOFF]
+    if Dept.LINE in departments and order.business_type.is_fibre_lease:
+        kinds.append(Attachment.Kind.FIBRE_TEST)
+    return kinds
+
+
+def handover_evidence_missing(order: Order) -> list[str]:
+    """R1.20: the hand-over evidence the order still lacks."""
+    kinds = {a.kind for a in order.attachments.all()}
+    return [k for k in handover_required(order) if k not in kinds]
 
 
 def unused_circuits(*, as_of: date | None = None):

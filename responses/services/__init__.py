@@ -5,7 +5,7 @@ deadlines through ``sla.services``. Views, the API, the admin and tasks call the
 
 One module per resource: ``orders`` (create, submit, sign-off, accept, dispatch, complete,
 confirm …), ``steps``, ``special_orders``, ``requisitions``, ``phone_dispatch``,
-``contact_orders``, ``equipment``, ``expansion``, ``recovery``, ``builds`` and ``month`` (quota
+``contact_orders``, ``equipment``, ``circuits``, ``expansion``, ``recovery``, ``builds`` and ``month`` (quota
 and the month close); what they share is in ``_common``. This package re-exports every public
 name, so ``from responses import services; services.order_submit(...)`` and
 ``from responses.services import order_create`` stay the way to call them.
@@ -25,14 +25,20 @@ from .builds import (
     build_decision_estimate,
     build_decision_raise,
 )
+from .circuits import circuit_record_first_use
 from .contact_orders import (
     contact_order_answer,
     contact_order_cancel,
     contact_order_create,
 )
 from .equipment import (
+    equipment_need_add,
+    equipment_need_deliver,
+    equipment_need_remove,
     equipment_send_emergency,
     equipment_send_half_month,
+    purchase_list_send,
+    step_charge_procurement_overtime,
 )
 from .expansion import (
     expansion_request_plan,
@@ -47,6 +53,7 @@ from .month import (
     quota_usage,
 )
 from .orders import (
+    AGREEMENT_CLAUSES,
     ORDER_FIELDS,
     REQUESTED_COMPLETION_AHEAD,
     attachment_add,
@@ -108,6 +115,7 @@ __all__ = [
     "NETBUILD",
     "LEVEL_BELOW",
     "ORDER_FIELDS",
+    "AGREEMENT_CLAUSES",
     "order_validate_content",
     "REQUESTED_COMPLETION_AHEAD",
     "order_create",
@@ -146,6 +154,12 @@ __all__ = [
     "contact_order_cancel",
     "equipment_send_half_month",
     "equipment_send_emergency",
+    "equipment_need_add",
+    "equipment_need_remove",
+    "equipment_need_deliver",
+    "purchase_list_send",
+    "step_charge_procurement_overtime",
+    "circuit_record_first_use",
     "expansion_request_raise",
     "expansion_request_plan",
     "RECOVERY_ORDER_STATES",

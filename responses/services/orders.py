@@ -3,7 +3,7 @@ clarification, cancellation, no-resources (R1.7), dispatch into steps (R1.8), co
 confirmation (R1.12), archiving, and the worker names of restricted sites (R1.19).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -37,6 +37,7 @@ from ._common import (
     _reassess,
     _require_front_admin,
 )
+from .circuits import check_first_use_at_confirmation, record_first_use
 from .equipment import equipment_send_emergency
 from .worker_names import worker_names_tell
 
@@ -52,6 +53,13 @@ ORDER_FIELDS = (
     "requested_completion_at",
     "description",
     "agreement_ref",
+    "agreement_states_ownership",
+    "agreement_states_interface",
+    "agreement_states_usage",
+    "agreement_states_fees",
+    "agreement_states_after_sales",
+    "agreement_states_term",
+    "interconnection_notice",
     "fill_rate",
     "quantity_to_add",
     "is_important",
@@ -59,6 +67,34 @@ ORDER_FIELDS = (
     "is_restricted_site",
     "requisition",
 )
+
+#: R1.1 / seed 000 §三.5: what a signed agreement must state, each ticked on the order before it is
+#: submitted: equipment and line ownership, the customer-side interface standard, the usage, the fee
+#: settlement, the after-sales terms and the term.
+AGREEMENT_CLAUSES = (
+    "agreement_states_ownership",
+    "agreement_states_interface",
+    "agreement_states_usage",
+    "agreement_states_fees",
+    "agreement_states_after_sales",
+    "agreement_states_term",
+)
+
+
+def _check_agreement(btype: BusinessType, data: dict, errors: dict[str, str]) -> None:
+    """R1.1 / seed 000 §三.4–5, at submission: an order whose type needs the agreement states each of
+    its required clauses; an interconnection need hands in the interconnection notice."""
+    if btype.needs_agreement:
+        for field in AGREEMENT_CLAUSES:
+            if not data.get(field):
+                errors[field] = _("The signed agreement must state this; tick it once it does: %(clause)s.") % {
+                    "clause": Order._meta.get_field(field).verbose_name
+                }
+    if btype.needs_interconnection_notice and not data.get("interconnection_notice"):
+        errors["interconnection_notice"] = _(
+            "An interconnection need hands in the interconnection notice, in two copies (one for the Center, "
+            "one for the works department)."
+        )
 
 
 def order_validate_content(*, front_department: Department, data: dict, attachments_count: int = 0) -> None:
@@ -80,6 +116,8 @@ def order_validate_content(*, front_department: Department, data: dict, attachme
                 errors["quantity_to_add"] = _("A capacity expansion must state the quantity to add.")
         if btype.needs_attachment and attachments_count == 0 and data.get("_check_attachments"):
             errors["attachments"] = _("This business type needs an attachment.")
+        if data.get("_check_attachments"):  # at submission: a draft may be saved before the agreement is
+            _check_agreement(btype, data, errors)
         if btype.is_residential_wiring and front_department.code != Dept.PUBLIC:
             errors["business_type"] = _("Residential wiring needs come from 公众客户部.")
     if front_department.side != Department.Side.FRONT:
@@ -116,8 +154,9 @@ def _check_requested_completion(value) -> None:
 
 
 @transaction.atomic
-def order_create(*, by: User, data: dict, equipment: list[tuple[str, int]] | None = None) -> Order:
-    """A draft order of the user's front department (R1.2). Nothing is saved if it is refused."""
+def order_create(*, by: User, data: dict, equipment: list[tuple] | None = None) -> Order:
+    """A draft order of the user's front department (R1.2). Nothing is saved if it is refused.
+    ``equipment``: what it needs (R1.14), as (item, quantity) or (item, quantity, model / specification)."""
     department = by.department
     _require_front_admin(by, department)
     _check_requested_completion(data.get("requested_completion_at"))
@@ -128,8 +167,8 @@ def order_create(*, by: User, data: dict, equipment: list[tuple[str, int]] | Non
     # The related rows were just loaded: no need to look them up again.
     order.full_clean(exclude=["number", "created_by", "state", "front_department", "customer", "business_type"])
     order.save()
-    for item, quantity in equipment or []:
-        EquipmentNeed.objects.create(order=order, item=item, quantity=quantity)
+    for item, quantity, *note in equipment or []:
+        EquipmentNeed.objects.create(order=order, item=item, quantity=quantity, note=note[0] if note else "")
     sla.audit_record(subject=order, actor=by, transition="create", to_state=order.state)
     return order
 
@@ -337,13 +376,20 @@ def order_complete(*, order: Order, at: datetime | None = None) -> Order:
 
 
 @transaction.atomic
-def order_confirm(*, order: Order, by: User, at: datetime | None = None) -> Order:
+def order_confirm(
+    *, order: Order, by: User, at: datetime | None = None, circuit_first_used_on: date | None = None
+) -> Order:
+    """R1.12: the front department confirms; R1.17: with the date the customer first used the circuit,
+    when it is already in use."""
     at = _now(at)
+    used_on = check_first_use_at_confirmation(order, circuit_first_used_on, at)
     order = _apply(order, "confirm", by=by, at=at)
     deadline = _open_deadline(order, CONFIRMATION)
     if deadline:
         sla.deadline_meet(deadline=deadline, by=by, at=at)
     billing.service_from_confirmed_order(order=order, at=at)  # B4.1
+    if used_on is not None and order.service_id is not None:
+        record_first_use(order=order, by=by, used_on=used_on, at=at)
     return order
 
 

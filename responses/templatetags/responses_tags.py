@@ -38,3 +38,19 @@ def key_flags(order):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, [])
+
+
+@register.filter
+def reads_equipment(user) -> bool:
+    """R1.14: whether the equipment totals page is the user's (the nav shows only links one may use, U6.2)."""
+    from responses.selectors import reads_equipment as reads
+
+    return reads(user)
+
+
+@register.filter
+def reads_handover_sample(user) -> bool:
+    """R1.20: whether the quarterly hand-over sample is the user's."""
+    from responses.selectors import reads_handover_sample as reads
+
+    return reads(user)

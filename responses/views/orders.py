@@ -25,6 +25,9 @@ from sla.selectors import deadlines_of, deadlines_of_each
 from .. import rules, selectors, services
 from ..forms import (
     OrderForm,
+    equipment_formset,
+    equipment_ok,
+    equipment_rows,
 )
 from ..models import (
     Attachment,
@@ -33,6 +36,7 @@ from ..models import (
     WorkStep,
 )
 from .common import PAGE_SIZE, Actions, plain, run_named_action
+from .equipment import order_side_context
 
 
 @login_required
@@ -67,8 +71,9 @@ def order_new(request: AuthenticatedRequest) -> HttpResponse:
     if not has_role_in(user, [Role.FRONT_ADMIN], None) or user.department is None or user.department.side != "front":
         raise PermissionDenied
     form = OrderForm(request.POST or None, request.FILES or None, user=user)
+    equipment = equipment_formset(request.POST if request.method == "POST" else None)  # R1.14
     warning = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and equipment_ok(equipment):
         data = {k: v for k, v in form.cleaned_data.items() if k in services.ORDER_FIELDS}
         submit = "submit" in request.POST
         usage = services.quota_usage(department=user.department, adding=data.get("level"))
@@ -82,7 +87,7 @@ def order_new(request: AuthenticatedRequest) -> HttpResponse:
         else:
             try:
                 with transaction.atomic():
-                    order = services.order_create(by=user, data=data)
+                    order = services.order_create(by=user, data=data, equipment=equipment_rows(equipment))
                     if form.cleaned_data.get("attachment"):
                         services.attachment_add(order=order, by=user, file=form.cleaned_data["attachment"])
                     if submit:
@@ -94,7 +99,8 @@ def order_new(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(request, _("Order %(n)s saved.") % {"n": order.number or order.pk})
                 return redirect("responses:detail", pk=order.pk)
     usage = services.quota_usage(department=user.department)
-    return render(request, "responses/order_form.html", {"form": form, "usage": usage, "warning": warning})
+    context = {"form": form, "usage": usage, "warning": warning, "equipment": equipment}
+    return render(request, "responses/order_form.html", context)
 
 
 def _timeline(order: Order, steps) -> list[AuditEntry]:
@@ -183,6 +189,7 @@ def order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "attachment_kinds": Attachment.Kind.choices,
         "missing_evidence": [Attachment.Kind(k).label for k in selectors.handover_evidence_missing(order)],
         "special_requested": special_requested,
+        **order_side_context(order, user, steps),  # R1.14, R1.17, R1.1: the side blocks
     }
     return render(request, "responses/order_detail.html", context)
 

@@ -12,6 +12,7 @@ from org.models import User
 from responses import services
 from responses.defaults import load_catalogue
 from responses.models import Order
+from responses.services import AGREEMENT_CLAUSES
 from sla import services as sla
 from sla.models import DeadlineEvent
 from tests.browser.conftest import screenshot
@@ -67,6 +68,10 @@ def test_a_order_signed_dispatched_in_two_serial_steps_returned_and_confirmed(pa
     page.click("button[name=submit]")  # without the agreement: refused, the field is named
     expect(page.get_by_test_id("error-agreement_ref")).to_contain_text("协议")
     page.fill("#id_agreement_ref", "YZ-2026-0099")
+    page.click("button[name=submit]")  # R1.1: the agreement's clauses are not ticked yet: each is named
+    expect(page.get_by_test_id("error-agreement_states_term")).to_contain_text("协议")
+    for clause in AGREEMENT_CLAUSES:
+        page.check(f"#id_{clause}")
     page.click("button[name=submit]")
     expect(page.get_by_test_id("state")).to_have_text("待签批")
     number = Order.objects.get(customer=customer).number

@@ -27,13 +27,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from billing.models import Customer
+from billing.models import Customer, Service
 from org.models import Department
 from responses.defaults import load_catalogue
 from responses.models import (
     AdminUnreachable,
     BuildDecision,
     ContactOrder,
+    EquipmentNeed,
+    EquipmentReport,
     ExpansionRequest,
     LostEquipment,
     NonCooperation,
@@ -112,6 +114,8 @@ NO_RECORD = LIST
 RESPONSIBILITY = ("non-cooperation", "lost-equipment", "admin-unreachable")
 RESPONSIBILITY_PAGES = ("noncoop-record", "lost-record", "unreachable-record")
 CENTER_CREATES = {"*": (403, 403), "dispatcher": (201, 201), ANON: (403, 403)}
+# R1.14: the equipment reports: the read-all roles (the equipment departments are no HOME department).
+EQUIPMENT_READERS = {"*": (403, 403), **{r: (200, 200) for r in READERS}, ANON: (403, 403)}
 
 # --- the API table ----------------------------------------------------------------------------------
 API = {
@@ -207,6 +211,33 @@ API = {
     # The catalogue (issue 13 §6): every signed-in person; business types belong to no department.
     ("business-type", "list"): LIST,
     ("business-type", "retrieve"): LIST,
+    # Equipment needs (R1.14): the order's front admin or the Center enters and removes them (the needs of
+    # the orders one sees are listed); 网络建设部 records a delivery ("own" = the role held in netbuild).
+    ("equipment-need", "list"): LIST,
+    ("equipment-need", "retrieve"): SEE,
+    ("equipment-need", "create"): may("front_admin", anywhere=("dispatcher",), ok=201),
+    ("equipment-need", "destroy"): may("front_admin", anywhere=("dispatcher",), ok=204),
+    # "other" is the role held in OTHER, whose own order it is (it sees it): 403.
+    ("equipment-need", "deliver"): {"*": (403, 403), **{r: (200, 403) for r in BACK}, ANON: (403, 403)},
+    # The reports sent to 网络建设部: the Center and the read-all roles (and the equipment departments);
+    # the Center sends the half-monthly totals now; 增值业务中心 sends a purchase list ("own" = in vas).
+    ("equipment-report", "list"): EQUIPMENT_READERS,
+    ("equipment-report", "retrieve"): EQUIPMENT_READERS,
+    ("equipment-report", "pending"): EQUIPMENT_READERS,
+    ("equipment-report", "send_half_month"): {"*": (403, 403), "dispatcher": (201, 201), ANON: (403, 403)},
+    ("equipment-report", "purchase_list"): {"*": (403, 403), **{r: (201, 403) for r in BACK}, ANON: (403, 403)},
+    # R1.17: a circuit's first use: the front admin, the Center or a back-office department that worked on it.
+    ("order-circuit", "list"): LIST,
+    ("order-circuit", "retrieve"): SEE,
+    ("order-circuit", "first_use"): may("front_admin", *BACK, anywhere=("dispatcher",)),
+    # R1.14: the Center charges a step's overtime to 网络建设部 (its equipment came late).
+    ("order-step", "procurement_overtime"): may(anywhere=("dispatcher",)),
+    # R1.20: the quarterly sample: the Center and the read-all roles, 网络监控中心 and 线路维护中心.
+    ("handover-sample", "list"): {
+        "*": (403, 403),
+        **{r: (200, 200) for r in (*READERS, *BACK, "supervisor", "dept_manager")},
+        ANON: (403, 403),
+    },
 }
 # References in payloads (issue 11): "own" / "other" say whose record the body names.
 API |= {
@@ -241,6 +272,10 @@ OWNER = {
     ("responses:build-action", "estimate"): "netbuild",
     ("responses:build-action", "approve"): "market",
     ("responses:build-action", "reject"): "market",
+    ("equipment-need", "deliver"): "netbuild",
+    ("equipment-report", "purchase_list"): "vas",
+    ("responses:equipment-need-action", "deliver"): "netbuild",
+    ("responses:equipment-order-action", "purchase-list"): "vas",
 }
 
 # --- the page table ---------------------------------------------------------------------------------
@@ -323,6 +358,18 @@ PAGES = {
     ("responses:unused-circuits", "view"): as_page(API[("unused-circuit", "list")], ok=200),
     ("responses:report", "view"): as_page(API[("monthly-report", "list")], ok=200),
     ("responses:report-export", "view"): as_page(API[("monthly-report", "list")], ok=200),
+    # The side rules (R1.14, R1.17, R1.20), as their API twins.
+    ("responses:circuit-action", "confirm"): as_page(API[("order", "confirm")]),
+    ("responses:circuit-action", "first-use"): as_page(API[("order-circuit", "first_use")]),
+    ("responses:equipment-list", "view"): as_page(API[("equipment-report", "list")], ok=200),
+    ("responses:equipment-list", "create"): as_page(API[("equipment-report", "send_half_month")]),
+    ("responses:equipment-export", "view"): as_page(API[("equipment-report", "retrieve")], ok=200),
+    ("responses:equipment-order-action", "add"): as_page(API[("equipment-need", "create")]),
+    ("responses:equipment-order-action", "purchase-list"): as_page(API[("equipment-report", "purchase_list")]),
+    ("responses:equipment-need-action", "remove"): as_page(may("front_admin", anywhere=("dispatcher",))),
+    ("responses:equipment-need-action", "deliver"): as_page(API[("equipment-need", "deliver")]),
+    ("responses:equipment-step-charge", "create"): as_page(API[("order-step", "procurement_overtime")]),
+    ("responses:handover-sample", "view"): as_page(API[("handover-sample", "list")], ok=200),
 }
 
 # --- objects ----------------------------------------------------------------------------------------
@@ -490,6 +537,53 @@ def make_build(world, dept, state=BuildDecision.State.RAISED):
     )  # fmt: skip
 
 
+def make_need(world, dept, sent=False):
+    """R1.14: an item the order of ``dept`` needs (sent to 网络建设部 when ``sent``)."""
+    order = make_order(world, dept)
+    return EquipmentNeed.objects.create(order=order, item="sfp", quantity=1, sent_at=timezone.now() if sent else None)
+
+
+def make_equipment_report(world):
+    return world.once(
+        "equipment-report",
+        lambda: EquipmentReport.objects.create(
+            period_start=timezone.now(), period_end=timezone.now(), totals={"sfp": 1}, sent_to=world.org["netbuild"]
+        ),
+    )
+
+
+def make_circuit(world, dept):
+    """R1.17: a confirmed order of ``dept`` that opened a circuit."""
+    order = make_order(world, dept, O.CONFIRMED)
+    service = Service.objects.create(
+        code=f"PM-SVC-{order.pk}", customer=order.customer, product="专线", state="active",
+        activated_on=timezone.localdate(),
+    )  # fmt: skip
+    Order.objects.filter(pk=order.pk).update(service=service)
+    order.service = service
+    return order
+
+
+def make_si_order(world, dept):
+    """R1.14: a system-integration order with a step of ``dept`` and an item not sent yet."""
+    order = make_order(world, dept, O.IN_PROGRESS, business_type="system-integration", step_state=W.ACCEPTED)
+    EquipmentNeed.objects.create(order=order, item="switch", quantity=2)
+    return order
+
+
+def late_equipment_step(world, dept):
+    """R1.14: a step of ``dept`` returned overtime while its order's equipment was not delivered."""
+    step = own_step(world, dept, W.RETURNED)
+    WorkStep.objects.filter(pk=step.pk).update(overtime=True, overtime_reason="超时")
+    EquipmentNeed.objects.create(order=step.order, item="sfp", quantity=1, sent_at=timezone.now())
+    return step
+
+
+def this_quarter():
+    local = timezone.localdate()
+    return {"year": local.year, "quarter": (local.month - 1) // 3 + 1}
+
+
 def read_object(world, basename, dept):
     makers = {
         "order": lambda: make_order(world, dept),
@@ -503,6 +597,9 @@ def read_object(world, basename, dept):
         "build-decision": lambda: make_build(world, dept),
         "business-type": lambda: world.once("catalogue", load_catalogue)["phone"],
         **{name: (lambda name=name: make_responsibility(world, name, dept)) for name in RESPONSIBILITY},
+        "equipment-need": lambda: make_need(world, dept),
+        "equipment-report": lambda: make_equipment_report(world),
+        "order-circuit": lambda: make_circuit(world, dept),
     }
     if basename not in makers:
         return None
@@ -544,6 +641,8 @@ def prepare_payload(world, basename, action, variant, user, which):
 def prepare_api(world, basename, action, dept, user, which, variant=None):
     if variant is not None:
         return prepare_payload(world, basename, action, variant, user, which)
+    if basename == "handover-sample":
+        return Call(body=this_quarter())
     if action in ("list", "retrieve"):
         obj = read_object(world, basename, dept)
         # the step list is the back office's work queue unless all=1
@@ -562,6 +661,8 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
             "attachments": {"file": _file(), "kind": "general"},
         }
         return Call(obj=order, body=bodies.get(action, {}), format="multipart" if action == "attachments" else "json")
+    if basename == "order-step" and action == "procurement_overtime":
+        return Call(obj=late_equipment_step(world, dept))
     if basename == "order-step":
         step = own_step(world, dept, STEP_STATE[action])
         bodies = {
@@ -642,6 +743,16 @@ def prepare_api(world, basename, action, dept, user, which, variant=None):
         return Call(obj=make_build(world, dept, state), body={"cost": "100000.00"})
     if basename in RESPONSIBILITY:
         return Call(body={"order": make_order(world, dept).pk, **RESPONSIBILITY_BODIES[basename](now)})
+    if basename == "equipment-need":
+        if action == "create":
+            return Call(body={"order": make_order(world, dept).pk, "item": "sfp", "quantity": 1})
+        return Call(obj=make_need(world, dept, sent=action == "deliver"))
+    if basename == "equipment-report":
+        if action == "purchase_list":
+            return Call(body={"order": make_si_order(world, dept).pk})
+        return Call()
+    if basename == "order-circuit":
+        return Call(obj=make_circuit(world, dept), body={"circuit_first_used_on": timezone.localdate().isoformat()})
     if basename == "unused-circuit":
         return Call()
     if basename == "monthly-report":
@@ -731,6 +842,22 @@ def prepare_page(world, name, action, dept, user, which):
         return [order.pk], body if action == "create" else None
     if name == "responses:recovery-check":
         return [make_recovery(world, dept).pk], {}
+    if name == "responses:circuit-action":
+        today = {"circuit_first_used_on": timezone.localdate().isoformat()}
+        order = make_order(world, dept, O.COMPLETED) if action == "confirm" else make_circuit(world, dept)
+        return [order.pk, action], today
+    if name == "responses:equipment-export":
+        return [make_equipment_report(world).pk], None
+    if name == "responses:equipment-order-action":
+        if action == "add":
+            return [make_order(world, dept).pk, action], {"item": "sfp", "quantity": 1}
+        return [make_si_order(world, dept).pk, action], {}
+    if name == "responses:equipment-need-action":
+        return [make_need(world, dept, sent=action == "deliver").pk, action], {}
+    if name == "responses:equipment-step-charge":
+        return [late_equipment_step(world, dept).pk], {}
+    if name == "responses:handover-sample":
+        return [], this_quarter()
     return [], None
 
 
