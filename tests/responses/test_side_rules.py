@@ -180,6 +180,11 @@ def test_r1_14_late_procurement_moves_the_step_overtime_to_netbuild(people, cat,
     assert {d.assessed_department.code for d in deadlines_of(step)} == {"netbuild"}
     with pytest.raises(TransitionConflict):
         services.step_charge_procurement_overtime(step=step, by=people["dispatcher"])
+    # The monthly report (R1.22) counts the step's overtime against 网络建设部, not 网络监控中心.
+    report = selectors.month_report_live(year=2026, month=11)
+    assert [(r["department_code"], r["level"], r["handled"], r["overtime"]) for r in report.handled] == [
+        ("netbuild", "B", 1, 1), ("netbuild", "total", 1, 1),
+    ]  # fmt: skip
 
 
 def test_r1_14_equipment_delivered_in_time_keeps_the_overtime_with_the_step(people, cat, org):
