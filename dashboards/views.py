@@ -68,6 +68,8 @@ CATEGORY_LABELS = {
     "orders": _("Orders"),
     "steps": _("Work steps"),
     "requisitions": _("Requisitions"),
+    "contacts": _("Work contact orders"),
+    "backfills": _("Phone dispatch backfills"),
     "faults": _("Fault tickets"),
     "events": _("Quality events"),
 }

@@ -63,6 +63,8 @@ CATEGORIES = {
     "orders": ("order-provisioning", "order-new-build"),
     "steps": ("step-resource",),
     "requisitions": ("requisition",),
+    "contacts": ("contact-feedback",),  # R1.13
+    "backfills": ("phone-backfill",),  # R1.11
     "faults": ("fault-repair",),
     "events": (
         "event-report", "event-publish", "event-script", "event-cause-plan",

@@ -129,3 +129,14 @@ def test_r1_4_board_counts_overdue_on_the_assessed_limit_and_shows_the_served_co
         assert (row["overdue"], row["overdue_served"]) == (1, 2)
         assert selectors.deadlines_in(category="orders", window="overdue").count() == 1
         assert selectors.deadlines_in(category="orders", window="overdue_served").count() == 2
+
+
+def test_r1_13_r1_11_contact_feedback_and_backfill_deadlines_are_on_the_board(org):
+    """The obligations issue 13 put on the engine show on the managers' board like the others."""
+    services.deadline_start(subject=org["nmc"], kind="contact-feedback", started_at=NOW - timedelta(days=2),
+                            due_at=NOW - timedelta(hours=1), assessed_department=org["nmc"])  # fmt: skip
+    services.deadline_start(subject=org["public"], kind="phone-backfill", started_at=NOW - timedelta(hours=3),
+                            due_at=NOW + timedelta(hours=1), assessed_department=org["public"])  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        rows = {(r["category"], r["overdue"], r["due_2h"]) for r in selectors.overdue_board()}
+    assert rows == {("contacts", 1, 0), ("backfills", 0, 1)}
