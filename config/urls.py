@@ -9,11 +9,8 @@ import accounts.api
 import billing.api
 import faults.api
 import responses.api
-from accounts.api_token import TokenView
 from config.api import ApiRouter
-from sla.api import InboxViewSet
-from sla.api_pauses import PauseViewSet
-from sla.deadline_api import DeadlineViewSet
+from sla.api import DeadlineViewSet, InboxViewSet, PauseViewSet
 
 router = ApiRouter()  # integer ids only: /api/v1/orders/abc/ is a 404
 router.register("inbox", InboxViewSet, basename="inbox")
@@ -44,7 +41,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/token/", accounts.api.TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", schema_view, name="schema"),
     path("api/docs/", docs_view, name="api-docs"),

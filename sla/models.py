@@ -225,20 +225,18 @@ class Deadline(models.Model):
         self.next_fire_at = None
 
     @transition(field=state, source=State.PAUSED, target=RETURN_VALUE(*ACTIVE_STATES))
-    def resume(self, *, at):
+    def resume(self, *, at, calendar=None):
         """Move every future time by the pause (S5.3) and return to the state held before.
 
         Ladder rungs move by the paused calendar time (``paused_total``, read by ``rung_time``). Due,
         warning and assessed-due times move on the deadline's clock: by the paused calendar time on a
         calendar clock, by the paused *working* time on a working-day clock (rest days in the pause do
-        not count, and the move skips rest days as the limit does).
+        not count, and the move skips rest days as the limit does). ``calendar`` (a
+        ``sla.calendars.WorkingCalendar``) is what ``sla.services.deadline_resume`` passes for that.
         """
         paused_for = max(at - self.paused_at, timedelta(0))
         self.paused_total += paused_for
-        if self.clock == Clock.WORKING_DAYS:
-            from .calendars import WorkingCalendar
-
-            calendar = WorkingCalendar()
+        if self.clock == Clock.WORKING_DAYS and calendar is not None:
             worked = calendar.working_time_between(self.paused_at, at)
 
             def move(moment):

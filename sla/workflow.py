@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from core.errors import Conflict, Forbidden
 
-from .services import audit_record
+from .services.audit import audit_record
 
 
 class TransitionConflict(Conflict):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from billing.models import Customer
 from org.models import Department
-from sla.deadline_api import DeadlineSerializer
+from sla.api import DeadlineSerializer
 from sla.models import Deadline, Level
 from sla.subjects import deadlines_of_subjects
 from sla.validators import SaneDatesSerializerMixin, sane_date

@@ -5,6 +5,8 @@ Private to ``responses.services``; the modules beside it import from here, not f
 where avoidable.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from org.access import has_role_in, works_in_back_office
 from org.models import Department, User
 from org.roles import Dept, Role
 from sla import services as sla
+from sla.calendars import WorkingCalendar
 from sla.models import Deadline, Level
 from sla.selectors import deadlines_of
 from sla.workflow import TransitionForbidden, apply_transition
@@ -67,11 +70,40 @@ def _assess(order: Order) -> None:
     order.assessment_reason = "; ".join(str(r) for r in reasons)[:200]
 
 
+def return_overtime(
+    *,
+    finished_at: datetime | None,
+    returned_at: datetime,
+    due_at: datetime | None,
+    unfinished: bool = False,
+    obstruction: bool = False,
+    special_order_approved: bool = False,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[bool, str]:
+    """Whether a return counts as overtime, and why (R1.8, R1.9, R1.10)."""
+    if unfinished or finished_at is None:
+        return True, _("returned unfinished (R1.9)")
+    if obstruction and not special_order_approved:
+        return True, _("returned for obstruction without an approved special order (R1.10)")
+    if due_at is not None and finished_at > due_at:
+        return True, _("finished after the limit (R1.8)")
+    calendar = calendar or WorkingCalendar()
+    finished_day = timezone.localtime(finished_at).date()
+    if calendar.is_workday(finished_day):
+        # Finished on a working day, returned later: by 09:00 the next day.
+        limit_day = finished_day + timedelta(days=1)
+    else:
+        # Finished on a rest day: announced by phone, returned at the start of the next working day.
+        limit_day = calendar.next_workday(finished_day)
+    limit = timezone.make_aware(datetime.combine(limit_day, time(9, 0)))
+    if returned_at > limit:
+        return True, _("returned after %(limit)s (R1.9)") % {"limit": timezone.localtime(limit).strftime("%m-%d %H:%M")}
+    return False, ""
+
+
 def _reassess(order: Order, *, by: User | None = None) -> None:
     """Carry the order's assessed level (R1.4/R1.5/R1.7) onto its provisioning clock and its steps' clocks,
     and judge the returned steps again on the assessed limit (month close does this in submission order)."""
-    from .steps import return_overtime
-
     level = order.effective_assessed_level
     comment = order.assessment_reason
     for deadline in deadlines_of(order).filter(kind=PROVISIONING).exclude(state=Deadline.State.CANCELLED):

@@ -1,6 +1,6 @@
 """Work steps (R1.8–R1.10): acceptance and return, with the overtime rules of a return."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,12 +10,11 @@ from django_fsm import has_transition_perm
 
 from org.models import User
 from sla import services as sla
-from sla.calendars import WorkingCalendar
 from sla.models import Deadline
 from sla.validators import CLOCK_SKEW, check_happened
 
 from ..models import SpecialOrder, WorkStep
-from ._common import STEP_RESOURCE, _apply, _dispatch_next_step, _now, _open_deadline
+from ._common import STEP_RESOURCE, _apply, _dispatch_next_step, _now, _open_deadline, return_overtime
 from .orders import order_complete
 
 
@@ -23,37 +22,6 @@ from .orders import order_complete
 def step_accept(*, step: WorkStep, by: User, at: datetime | None = None) -> WorkStep:
     """A back-office member of the step's department accepts it."""
     return _apply(step, "accept", by=by, at=_now(at), actor=by)
-
-
-def return_overtime(
-    *,
-    finished_at: datetime | None,
-    returned_at: datetime,
-    due_at: datetime | None,
-    unfinished: bool = False,
-    obstruction: bool = False,
-    special_order_approved: bool = False,
-    calendar: WorkingCalendar | None = None,
-) -> tuple[bool, str]:
-    """Whether a return counts as overtime, and why (R1.8, R1.9, R1.10)."""
-    if unfinished or finished_at is None:
-        return True, _("returned unfinished (R1.9)")
-    if obstruction and not special_order_approved:
-        return True, _("returned for obstruction without an approved special order (R1.10)")
-    if due_at is not None and finished_at > due_at:
-        return True, _("finished after the limit (R1.8)")
-    calendar = calendar or WorkingCalendar()
-    finished_day = timezone.localtime(finished_at).date()
-    if calendar.is_workday(finished_day):
-        # Finished on a working day, returned later: by 09:00 the next day.
-        limit_day = finished_day + timedelta(days=1)
-    else:
-        # Finished on a rest day: announced by phone, returned at the start of the next working day.
-        limit_day = calendar.next_workday(finished_day)
-    limit = timezone.make_aware(datetime.combine(limit_day, time(9, 0)))
-    if returned_at > limit:
-        return True, _("returned after %(limit)s (R1.9)") % {"limit": timezone.localtime(limit).strftime("%m-%d %H:%M")}
-    return False, ""
 
 
 @transaction.atomic
@@ -87,6 +55,7 @@ def step_return(
     if deadline and deadline.state == Deadline.State.PAUSED:
         deadline = sla.deadline_resume(deadline=deadline, by=by, at=at)
     approved = step.special_orders.filter(state__in=[SpecialOrder.State.APPROVED, SpecialOrder.State.CLOSED]).exists()
+
     def judged(due_at):
         return return_overtime(
             finished_at=finished_at,

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from org.models import Department, User
 
-from ..calendars import add_duration
-from ..models import Deadline, EscalationRung, Level, SlaPolicy
+from ..calendars import WorkingCalendar, add_duration
+from ..models import Clock, Deadline, EscalationRung, Level, SlaPolicy
 from .audit import audit_record
 
 
@@ -136,8 +136,10 @@ def deadline_pause(*, deadline: Deadline, by: User | None = None, at: datetime |
 
 
 def deadline_resume(*, deadline: Deadline, by: User | None = None, at: datetime | None = None, comment="") -> Deadline:
-    """Restart the clock; due, warning and rung times move by the paused time (S5.3)."""
-    return _change_deadline(deadline, "resume", by=by, comment=comment, at=at or timezone.now())
+    """Restart the clock; due, warning and rung times move by the paused time (S5.3): on a working-day
+    clock by the paused working time."""
+    calendar = WorkingCalendar() if deadline.clock == Clock.WORKING_DAYS else None
+    return _change_deadline(deadline, "resume", by=by, comment=comment, at=at or timezone.now(), calendar=calendar)
 
 
 def deadline_meet(*, deadline: Deadline, by: User | None = None, at: datetime | None = None, comment="") -> Deadline:

@@ -21,9 +21,9 @@ from rest_framework.views import APIView
 from core.errors import DomainError, Invalid
 from org.models import User
 
-from . import services
-from .access import TokenAuthentication
-from .models import ApiToken
+from .. import services
+from ..access import TokenAuthentication
+from ..models import ApiToken
 
 
 class LockedOut(DomainError):

@@ -19,8 +19,8 @@ from core.errors import Invalid
 from core.lookups import visible_record
 from core.viewsets import RecordViewSet
 
-from .models import Deadline, DeadlineEvent
-from .subjects import subject_type_name, subject_types, visible_deadlines
+from ..models import Deadline, DeadlineEvent
+from ..subjects import subject_type_name, subject_types, visible_deadlines
 
 ID_VALIDATORS = [MinValueValidator(1), MaxValueValidator(2**63 - 1)]
 

@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from core.errors import Invalid
 from core.viewsets import RecordViewSet
 
-from . import services
-from .models import Pause
-from .pause_views import pause_for, subject_for
+from .. import services
+from ..models import Pause
+from ..pause_views import pause_for, subject_for
 
 
 class PauseSerializer(serializers.ModelSerializer):

@@ -1,21 +1,17 @@
-"""REST API of the accounts app, mounted under /api/v1/ (A3.1, A3.2)."""
+"""Account requests, grants and HR events through the API (A3.1, A3.2)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from core.viewsets import RecordViewSet
 from org.models import Department, User
 from org.roles import Role
 from sla.validators import sane_date
 
-from . import selectors, services
-from .api_departments import DepartmentViewSet
-from .models import AccountRequest, Grant, HrEvent
-
-router = SimpleRouter()
+from .. import selectors, services
+from ..models import AccountRequest, Grant, HrEvent
 
 
 class AccountRequestSerializer(serializers.ModelSerializer):
@@ -203,9 +199,3 @@ class HrEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer.is_valid(raise_exception=True)
         event = services.hr_event_record(by=request.user, source=HrEvent.Source.API, **serializer.validated_data)
         return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
-
-
-router.register("account-requests", AccountRequestViewSet, basename="account-request")
-router.register("grants", GrantViewSet, basename="grant")
-router.register("hr-events", HrEventViewSet, basename="hr-event")
-router.register("departments", DepartmentViewSet, basename="department")

@@ -4,8 +4,8 @@ from rest_framework.response import Response
 
 from core.viewsets import RecordViewSet
 
-from . import selectors, services
-from .models import Notification
+from .. import selectors, services
+from ..models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
