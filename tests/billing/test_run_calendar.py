@@ -1,6 +1,6 @@
 """B4.2/B4.3: runs on the calendar. The beat creates the month's bill and settlement runs, assigns the
 on-duty IT operator and starts their deadlines; the real sweeper warns IT at the configured time and
-announces the outcome exactly once at 00:00 on the 2nd (10th)."""
+announces the outcome exactly once at 00:00 on the 2nd (10th). Creating a run that exists returns it."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -10,6 +10,7 @@ import time_machine
 from celery.schedules import crontab
 from django.conf import settings
 from django.test import override_settings
+from django.urls import reverse
 
 from billing import services, tasks
 from billing.models import BillRun
@@ -141,3 +142,28 @@ def test_b4_2_a_published_run_gets_no_warning_but_is_still_announced(it_team):
     assert notices(bill, "sms") == []
     sweep(2027, 2, 2, 0, 0)
     assert notices(bill, "sms") == ["mgr", "sup"]
+
+
+def test_b4_2_posting_a_run_that_exists_returns_it(client, it_team):
+    client.force_login(it_team["operator"])
+    url = "/api/v1/bill-runs/"
+    body = {"kind": "billing", "period": "2026-10-01"}
+    first = client.post(url, body, content_type="application/json")
+    again = client.post(url, {"kind": "billing", "period": "2026-10-20"}, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"] and again.json()["period"] == "2026-10-01"
+    settlement = client.post(url, {"kind": "settlement", "period": "2026-10-01"}, content_type="application/json")
+    assert settlement.status_code == 201 and settlement.json()["id"] != first.json()["id"]
+    assert BillRun.objects.count() == 2
+    (deadline,) = deadlines_of(BillRun.objects.get(pk=first.json()["id"]))  # no second deadline either
+    client.force_login(it_team["outsider"])  # the wrong person is refused whether or not the run exists
+    assert client.post(url, body, content_type="application/json").status_code == 403
+
+
+def test_b4_2_the_run_page_shows_the_run_that_exists(client, it_team):
+    client.force_login(it_team["operator"])
+    first = client.post(reverse("billing:runs"), {"period": "2026-10", "kind": "billing"})
+    again = client.post(reverse("billing:runs"), {"period": "2026-10", "kind": "billing"}, follow=True)
+    assert again.status_code == 200 and again.redirect_chain[-1][0] == first.url
+    assert BillRun.objects.count() == 1
+    assert "已排期" in again.content.decode()
