@@ -36,6 +36,8 @@ class BillRunSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
             "verified_by", "reviewed_by", "progress_done", "progress_total", "published_at",
         ]  # fmt: skip
         read_only_fields = [f for f in fields if f not in ("kind", "period")]
+        # B4.2/B4.3: a run that exists is returned (200), not refused by the unique (kind, period) set.
+        validators: list = []
 
     def validate_period(self, value):
         return value.replace(day=1)
@@ -63,9 +65,16 @@ class BillRunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
     filterset_fields = ["kind", "state", "period"]
     selector = selectors.bill_runs_for
 
-    def perform_create(self, serializer):
+    @extend_schema(responses={201: BillRunSerializer, 200: BillRunSerializer})
+    def create(self, request, *args, **kwargs):
+        """Schedule the month's run: 201 with the new run, or 200 with the run that exists (B4.2/B4.3)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        serializer.instance = services.bill_run_schedule(period=data["period"], kind=data["kind"], by=self.request.user)
+        run, created = services.bill_run_get_or_schedule(
+            period=data["period"], kind=data.get("kind", BillRun.Kind.BILLING), by=request.user
+        )
+        return Response(BillRunSerializer(run).data, status=201 if created else 200)
 
     def _respond(self, run):
         return Response(BillRunSerializer(run).data)

@@ -38,7 +38,7 @@ def run_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         context |= {"period_value": request.POST.get("period", ""), "kind_value": request.POST.get("kind", "")}
         try:  # B4.2/B4.3: the service decides which months may be run; its message goes on the form
-            run = services.bill_run_schedule(
+            run, created = services.bill_run_get_or_schedule(
                 period=parse_month(request.POST.get("period", ""), allow_day=True),
                 kind=request.POST.get("kind", BillRun.Kind.BILLING),
                 by=request.user,
@@ -47,6 +47,8 @@ def run_list(request: AuthenticatedRequest) -> HttpResponse:
             context["errors"] = [message for errors in _error_lists(exc) for message in errors]
             status = 400
         else:
+            if not created:  # B4.2/B4.3: the month has its run already; show it
+                messages.info(request, _("%(run)s is already scheduled.") % {"run": run})
             return redirect("billing:run", pk=run.pk)
     context["page"] = Paginator(selectors.bill_runs_for(request.user), 24).get_page(request.GET.get("page"))
     return render(request, "billing/run_list.html", context, status=status)

@@ -262,6 +262,11 @@ BILLING_REMINDER_CYCLE_DAYS = int(os.environ.get("BILLING_REMINDER_CYCLE_DAYS", 
 BILLING_SLA_CREDIT_PERCENT = os.environ.get("BILLING_SLA_CREDIT_PERCENT", "5")
 BILLING_SLA_CREDIT_STEP_HOURS = int(os.environ.get("BILLING_SLA_CREDIT_STEP_HOURS", 4))
 BILLING_SLA_CREDIT_CAP_PERCENT = os.environ.get("BILLING_SLA_CREDIT_CAP_PERCENT", "50")
+# B4.2/B4.3: IT is warned this long before a run's deadline (00:00 on the 2nd / 10th): 20:00 the day before.
+BILLING_RUN_WARN_BEFORE_MINUTES = int(os.environ.get("BILLING_RUN_WARN_BEFORE_MINUTES", 240))
+# B4.2/B4.3: the username of the IT operator on duty, assigned to the runs the calendar creates (blank: the
+# active IT operator with the lowest id; nobody when IT has none).
+BILLING_ON_DUTY_OPERATOR = os.environ.get("BILLING_ON_DUTY_OPERATOR", "")
 # A bill run left in invoicing (its publish lost to a broker fault, or its worker killed)
 # is generated again by this sweep; a run another worker is generating is left alone.
 BILLING_RESUME_INVOICING_INTERVAL = float(os.environ.get("BILLING_RESUME_INVOICING_INTERVAL", 300))
@@ -304,6 +309,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.scan_arrears",
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
+    },
+    # B4.2/B4.3: the month's bill and settlement runs are created at 00:00 on the 1st; hourly, so a missed
+    # beat catches up (creating a run that exists does nothing).
+    "billing-schedule-month-runs": {
+        "task": "billing.tasks.schedule_month_runs",
+        "schedule": crontab(minute=0),
     },
     "billing-resume-invoicing": {
         "task": "billing.tasks.resume_invoicing",

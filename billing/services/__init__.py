@@ -11,11 +11,11 @@ from .arrears import (
     overdue_balance,
     payment_record,
 )
+from .calendar import ANNOUNCE_DAY, on_duty_operator, run_due_at, run_warn_at
 from .circuits import service_from_confirmed_order
 from .invoicing import CHUNK, GENERATION_LOCK, bill_run_generate_invoices, bill_runs_resume_invoicing
 from .lines import CENT, active_days, late_repairs, money, month_bounds, service_lines, sla_credit_line, sla_credit_rule
 from .runs import (
-    ANNOUNCE_DAY,
     ANNOUNCEMENT_KIND,
     CHECKLIST,
     RUN_MONTHS_AHEAD,
@@ -23,6 +23,7 @@ from .runs import (
     bill_run_announce,
     bill_run_challenge,
     bill_run_finish_preprocessing,
+    bill_run_get_or_schedule,
     bill_run_months,
     bill_run_publish,
     bill_run_report_anomaly,
@@ -31,6 +32,8 @@ from .runs import (
     bill_run_sign_check,
     bill_run_start_check,
     bill_run_verify,
+    bill_run_warn,
+    bill_runs_schedule_month,
 )
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "bill_run_announce",
     "bill_run_challenge",
     "bill_run_finish_preprocessing",
+    "bill_run_get_or_schedule",
     "bill_run_generate_invoices",
     "bill_run_months",
     "bill_run_publish",
@@ -58,13 +62,18 @@ __all__ = [
     "bill_run_sign_check",
     "bill_run_start_check",
     "bill_run_verify",
+    "bill_run_warn",
+    "bill_runs_schedule_month",
     "bill_runs_resume_invoicing",
     "invoice_due_date",
     "late_repairs",
     "money",
     "month_bounds",
+    "on_duty_operator",
     "overdue_balance",
     "payment_record",
+    "run_due_at",
+    "run_warn_at",
     "service_from_confirmed_order",
     "service_lines",
     "sla_credit_line",

@@ -1,6 +1,6 @@
 """Bill and settlement runs (B4.2, B4.3): schedule, the four-eyes check, verify, publish, roll back, announce."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +18,8 @@ from sla.workflow import TransitionForbidden, apply_transition
 
 from .. import rules
 from ..models import Adjustment, BillRun, Invoice
-from .lines import month_bounds
+from .calendar import month_to_run, on_duty_operator, run_due_at, run_warn_at
 
-# B4.2 / B4.3: the whole run must finish before 00:00 (Asia/Shanghai) on this day of the next month.
-ANNOUNCE_DAY: dict[str, int] = {BillRun.Kind.BILLING: 2, BillRun.Kind.SETTLEMENT: 10}
 ANNOUNCEMENT_KIND = "bill-run-announcement"
 
 # The data check of 出账检查报告: every item must be ticked by the checker.
@@ -31,12 +29,6 @@ CHECKLIST = [
     ("tariffs_current", gettext_noop("Tariffs and discounts in force for the month")),
     ("adjustments_reviewed", gettext_noop("Pending adjustments reviewed")),
 ]
-
-
-def _announcement_due(run: BillRun) -> datetime:
-    first, last = month_bounds(run.period)
-    day = (last + timedelta(days=1)).replace(day=ANNOUNCE_DAY[run.kind])
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 #: B4.2/B4.3: a run is for the coming month or one of the last twelve (a late re-run), never further.
@@ -51,29 +43,54 @@ def bill_run_months(*, today: date | None = None) -> tuple[date, date]:
 
 
 def bill_run_schedule(*, period: date, kind: str = BillRun.Kind.BILLING, by: User | None = None) -> BillRun:
-    """Schedule the run of ``period`` and its announcement deadline (00:00 on the 2nd / 10th).
+    """Schedule the run of ``period`` (see ``bill_run_get_or_schedule``); the run that exists is returned."""
+    return bill_run_get_or_schedule(period=period, kind=kind, by=by)[0]
 
-    ``by`` is None when the system schedules it; a person must be IT Management staff. The period
-    must lie within ``bill_run_months`` (nothing is created, nobody is told, otherwise).
+
+def bill_run_get_or_schedule(
+    *, period: date, kind: str = BillRun.Kind.BILLING, by: User | None = None
+) -> tuple[BillRun, bool]:
+    """The run of ``period``, scheduled if there is none (``created``), with the on-duty IT operator
+    assigned and its deadline started: due 00:00 on the 2nd / 10th, a warning to IT before it.
+
+    ``by`` is None when the system (the calendar) schedules it; a person must be IT Management staff,
+    whether the run exists or not. The period must lie within ``bill_run_months`` (nothing is created,
+    nobody is told, otherwise).
     """
     if by is not None:
         _require_it_role(by, Role.IT_OPERATOR, Role.SUPERVISOR)
     if kind not in BillRun.Kind.values:
         raise ValidationError({"kind": _("Unknown kind.")})
     earliest, latest = bill_run_months()
-    month_in_range(period.replace(day=1), earliest=earliest, latest=latest, field="period")
+    period = period.replace(day=1)
+    month_in_range(period, earliest=earliest, latest=latest, field="period")
     with transaction.atomic():
-        run, created = BillRun.objects.get_or_create(kind=kind, period=period.replace(day=1))
+        run, created = BillRun.objects.get_or_create(kind=kind, period=period)
         if created:
+            run.operator = on_duty_operator()
+            run.save(update_fields=["operator"])
             sla.deadline_start(
                 subject=run,
                 kind=ANNOUNCEMENT_KIND,
                 title=str(run),
-                due_at=_announcement_due(run),
+                due_at=run_due_at(kind=kind, period=period),
+                warn_at=run_warn_at(kind=kind, period=period),
                 assessed_department=Department.objects.filter(code=Dept.IT).first(),
             )
             sla.audit_record(subject=run, actor=by, transition="schedule", to_state=run.state)
-    return run
+    return run, created
+
+
+def bill_runs_schedule_month(*, today: date | None = None) -> list[BillRun]:
+    """The calendar (beat, hourly): the bill and settlement runs of the month just ended, created if
+    missing. Running it again creates nothing; returns the runs it created."""
+    period = month_to_run(today=today)
+    created = []
+    for kind in (BillRun.Kind.BILLING, BillRun.Kind.SETTLEMENT):
+        run, new = bill_run_get_or_schedule(period=period, kind=kind)
+        if new:
+            created.append(run)
+    return created
 
 
 def _it_staff(*roles):
@@ -182,3 +199,18 @@ def bill_run_announce(*, run: BillRun) -> None:
     sla.notify(users=_it_staff(Role.SUPERVISOR, Role.DEPT_MANAGER), subject=subject, body=body, channels=["sms"])
     team = User.objects.filter(is_active=True, department__code=Dept.IT)
     sla.notify(users=team, subject=subject, body=body, channels=["inapp", "email"])
+
+
+def bill_run_warn(*, run: BillRun) -> None:
+    """B4.2/B4.3: at the configured time before the deadline, IT is warned of a run not yet published:
+    its operator (else every IT operator) and IT's supervisors, in-app, SMS and email."""
+    if run.state == BillRun.State.PUBLISHED:
+        return
+    due = timezone.localtime(run_due_at(kind=run.kind, period=run.period))
+    operators = User.objects.filter(pk=run.operator_id) if run.operator_id else _it_staff(Role.IT_OPERATOR)
+    sla.notify(
+        users=(operators | _it_staff(Role.SUPERVISOR)).distinct(),
+        subject=_("%(run)s must finish by %(due)s") % {"run": run, "due": f"{due:%Y-%m-%d %H:%M}"},
+        body=_("State: %(state)s.") % {"state": run.get_state_display()},
+        channels=["inapp", "sms", "email"],
+    )

@@ -48,6 +48,7 @@ def deadline_start(
     assessed_department: Department | None = None,
     due_at: datetime | None = None,
     assessed_level: str = "",
+    warn_at: datetime | None = None,
 ) -> Deadline:
     """Start the deadline of ``kind``/``level`` for ``subject`` from its SLA policy.
 
@@ -55,6 +56,7 @@ def deadline_start(
     duration (a bill run's "before 00:00 on the 2nd"); the policy then gives
     only the warning time, who is told and the ladder. ``assessed_level`` (R1.4/R1.5/R1.7), when it
     differs from ``level``, also sets the due time of that level's limit, which the figures count on.
+    ``warn_at``, with ``due_at``, fixes the warning time too (a bill run's "20:00 on the 1st").
     """
     try:
         policy = SlaPolicy.objects.get(kind=kind, level=level)
@@ -74,7 +76,7 @@ def deadline_start(
         notify_roles=policy.notify_roles,
         started_at=started_at,
         due_at=due_at,
-        warn_at=(due_at - policy.warn_before) if policy.warn_before else None,
+        warn_at=warn_at or ((due_at - policy.warn_before) if policy.warn_before else None),
     )
     _set_assessed(deadline, assessed_level)
     deadline.next_fire_at = _next_fire_at(deadline, _ladder_rungs([policy.ladder_id]).get(policy.ladder_id, []))
