@@ -1,5 +1,5 @@
 """REST API of billing, mounted under /api/v1/: bill runs (transitions as POST actions),
-invoices (with CSV / Excel export) and customer services."""
+invoices (with CSV / Excel export), customer services, arrears and their work orders."""
 
 import io
 from decimal import Decimal
@@ -215,9 +215,40 @@ class ServiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordVie
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="case.customer.name", read_only=True)
+    accepted_by: serializers.StringRelatedField = serializers.StringRelatedField()
+    done_by: serializers.StringRelatedField = serializers.StringRelatedField()
+
     class Meta:
         model = ServiceWorkOrder
-        fields = ["id", "kind", "department", "created_at", "done_at"]
+        fields = [
+            "id", "case", "customer_name", "kind", "state", "department", "created_at", "accepted_by",
+            "accepted_at", "done_by", "done_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class WorkOrderViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
+    """B4.5: 网络监控中心's restriction and restore work orders; its back-office people accept them and
+    report them done (which meets the deadline)."""
+
+    model = ServiceWorkOrder
+    object_kwarg = "work_order"
+    serializer_class = WorkOrderSerializer
+    filterset_fields = ["kind", "state", "case"]
+    selector = selectors.work_orders_for
+
+    @extend_schema(request=BillRunCommentSerializer, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        work_order = self.perform_action(services.work_order_accept, BillRunCommentSerializer)
+        return Response(WorkOrderSerializer(work_order).data)
+
+    @extend_schema(request=BillRunCommentSerializer, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        work_order = self.perform_action(services.work_order_done, BillRunCommentSerializer)
+        return Response(WorkOrderSerializer(work_order).data)
 
 
 class ArrearsSerializer(serializers.ModelSerializer):
@@ -281,3 +312,4 @@ router.register("bill-runs", BillRunViewSet, basename="bill-run")
 router.register("arrears", ArrearsViewSet, basename="arrears")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("services", ServiceViewSet, basename="service")
+router.register("work-orders", WorkOrderViewSet, basename="work-order")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from sla.models import Level
@@ -341,26 +342,61 @@ class ArrearsCase(models.Model):
         return f"{self.customer} {self.amount}"
 
 
-class ServiceWorkOrder(models.Model):
-    """A work order to the back office to restrict or restore a customer's services (B4.5)."""
+class ServiceWorkOrder(ConcurrentTransitionMixin, models.Model):
+    """A work order to the back office (网络监控中心) to restrict or restore a customer's services (B4.5).
+
+    open → accepted → done; an open or accepted order is cancelled when it no longer applies (a
+    restriction the customer paid before it was done). Its deadline (``billing.services.work_orders``)
+    is met by "done".
+    """
 
     class Kind(models.TextChoices):
         RESTRICT = "restrict", _("Restrict / downgrade service")
         RESTORE = "restore", _("Restore service")
 
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("work order", "Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
     case = models.ForeignKey(ArrearsCase, on_delete=models.PROTECT, related_name="work_orders")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     department = models.ForeignKey("org.Department", verbose_name=_("department"), on_delete=models.PROTECT)
+    state = FSMField(_("state"), default=State.OPEN, choices=State.choices, protected=True)
     created_at = models.DateTimeField(_("created at"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [models.Index(fields=["department", "state"], name="work_order_queue_idx")]
         verbose_name = _("service work order")
         verbose_name_plural = _("service work orders")
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.case.customer}"
+
+    # Transitions change the state in memory; billing.services.work_orders runs them (sla.workflow).
+    @transition(field=state, source=State.OPEN, target=State.ACCEPTED, permission=rules.may_work_on)
+    def accept(self, *, actor, at):
+        self.accepted_by, self.accepted_at = actor, at
+
+    @transition(field=state, source=State.ACCEPTED, target=State.DONE, permission=rules.may_work_on)
+    def done(self, *, actor, at):
+        self.done_by, self.done_at = actor, at
+
+    @transition(field=state, source=[State.OPEN, State.ACCEPTED], target=State.CANCELLED)
+    def cancel(self):
+        pass
 
 
 class SettlementStatement(models.Model):

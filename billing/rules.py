@@ -49,6 +49,12 @@ def may_report_anomaly(run, user) -> bool:
     return is_it_staff(user, *WRITER_ROLES)
 
 
+def may_work_on(work_order, user) -> bool:
+    """B4.5: a back-office admin or member of the work order's department (网络监控中心) accepts it and
+    reports it done."""
+    return user is not None and has_role_in(user, (Role.BACK_ADMIN, Role.BACK_MEMBER), work_order.department)
+
+
 # --- the run page's buttons (core.actions.available_actions): name -> the transition's name, or
 # (who, when) for an action that is no transition.
 
@@ -62,3 +68,6 @@ RUN_BUTTONS: dict[str, Rule] = {
     "roll_back": "roll_back",
     "anomaly": (may_report_anomaly, None),
 }
+
+# B4.5: the work-order queue's buttons.
+WORK_ORDER_BUTTONS: dict[str, Rule] = {"accept": "accept", "done": "done"}

@@ -5,7 +5,7 @@ from org.access import reads_everything
 from org.models import Department
 from org.roles import Dept
 
-from .models import ArrearsCase, BillRun, Customer, Invoice, Service
+from .models import ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
 
 
 def may_see_billing(user) -> bool:
@@ -50,9 +50,31 @@ def services_for(user):
 
 
 def arrears_for(user):
-    qs = ArrearsCase.objects.select_related("customer").prefetch_related("work_orders")
+    qs = ArrearsCase.objects.select_related("customer").prefetch_related("work_orders__department")
     return qs if may_see_billing(user) else qs.none()
 
 
 def get_arrears_case_for(user, pk, *, for_write: bool = False) -> ArrearsCase:
     return visible_record(arrears_for(user), pk, for_write=for_write)
+
+
+def may_see_work_orders(user) -> bool:
+    """B4.5: the work-order queue: whoever sees billing, and the back office that does the work (网络监控中心)."""
+    return may_see_billing(user) or (
+        user.is_authenticated and user.is_active and getattr(user.department, "code", "") == Dept.NMC
+    )
+
+
+def work_orders_for(user):
+    """Restriction and restore work orders: those of the person's department, or all of them for
+    whoever sees billing; open and accepted first, oldest first."""
+    qs = ServiceWorkOrder.objects.select_related("case__customer", "department", "accepted_by", "done_by")
+    if may_see_billing(user):
+        return qs
+    if user.is_authenticated and user.is_active and user.department_id:
+        return qs.filter(department_id=user.department_id)
+    return qs.none()
+
+
+def get_work_order_for(user, pk, *, for_write: bool = False) -> ServiceWorkOrder:
+    return visible_record(work_orders_for(user), pk, for_write=for_write)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("runs/<int:pk>/<slug:name>/", views.run_action, name="run-action"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("arrears/", views.arrears_list, name="arrears"),
+    path("work-orders/", views.work_orders, name="work-orders"),
+    path("work-orders/<int:pk>/<slug:name>/", views.work_order_action, name="work-order-action"),
 ]

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from core import views as pages
 from core.actions import available_actions
 from org.access import AuthenticatedRequest
-from sla.selectors import audit_trail_of, deadlines_of
+from sla.selectors import audit_trail_of, deadlines_of, deadlines_of_each
 from sla.validators import parse_month
 
 from . import rules, selectors, services
-from .models import ArrearsCase, BillRun
+from .models import ArrearsCase, BillRun, ServiceWorkOrder
 
 
 def _readable(request):
@@ -132,3 +132,43 @@ def arrears_list(request: AuthenticatedRequest) -> HttpResponse:
     cases = selectors.arrears_for(request.user).filter(state=state)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "billing/arrears.html", {"page": page, "state": state})
+
+
+QUEUES = {
+    "open": [ServiceWorkOrder.State.OPEN, ServiceWorkOrder.State.ACCEPTED],
+    "closed": [ServiceWorkOrder.State.DONE, ServiceWorkOrder.State.CANCELLED],
+}
+
+
+@login_required
+def work_orders(request: AuthenticatedRequest) -> HttpResponse:
+    """B4.5: 网络监控中心's queue of restriction and restore work orders, with their deadlines and the
+    buttons the person may press (billing.rules)."""
+    if not selectors.may_see_work_orders(request.user):
+        raise PermissionDenied
+    queue = request.GET.get("queue", "open")
+    orders = selectors.work_orders_for(request.user).filter(state__in=QUEUES.get(queue, QUEUES["open"]))
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    deadlines = deadlines_of_each(page)
+    rows = [(w, deadlines.get(w.pk, []), available_actions(w, request.user, rules.WORK_ORDER_BUTTONS)) for w in page]
+    return render(request, "billing/work_orders.html", {"page": page, "rows": rows, "queue": queue})
+
+
+WORK_ORDER_ACTIONS = {"accept": services.work_order_accept, "done": services.work_order_done}
+
+
+@require_POST
+@login_required
+def work_order_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
+    work_order = selectors.get_work_order_for(request.user, pk)
+    if name not in WORK_ORDER_ACTIONS:
+        raise Http404
+    if pages.run_action(
+        request,
+        WORK_ORDER_ACTIONS[name],
+        work_order=work_order,
+        by=request.user,
+        comment=request.POST.get("comment", ""),
+    ):
+        messages.success(request, _("Done."))
+    return redirect("billing:work-orders")

@@ -55,6 +55,25 @@ POLICIES = [
         "R1.13 work contact order feedback",
     ),
     ("phone-backfill", Level.NONE, DAY, Clock.WORKING_DAYS, 2 * HOUR, ["front_admin"], "R1.11 phone dispatch backfill"),
+    # B4.5: restriction and restore work orders of 网络监控中心 (assessed to it; its people are told).
+    (
+        "work-order-restrict",
+        Level.NONE,
+        DAY,
+        Clock.WORKING_DAYS,
+        2 * HOUR,
+        ["back_admin", "back_member"],
+        "B4.5 restriction work order",
+    ),
+    (
+        "work-order-restore",
+        Level.NONE,
+        4 * HOUR,
+        Clock.CALENDAR,
+        HOUR,
+        ["back_admin", "back_member"],
+        "B4.5 restore work order",
+    ),
 ]
 
 # F2.3: supervisor at 5 minutes, department manager at 15, leader in charge at 30.

@@ -1,4 +1,5 @@
-"""Writes of billing: bill and settlement runs (B4.2, B4.3) and invoices (B4.4).
+"""Writes of billing: bill and settlement runs (B4.2, B4.3), invoices (B4.4), arrears and their work
+orders (B4.5).
 
 Money is ``Decimal`` CNY with 2 places, rounded ROUND_HALF_UP once per invoice line;
 an invoice's total is the exact sum of its lines."""
@@ -35,6 +36,7 @@ from .runs import (
     bill_run_warn,
     bill_runs_schedule_month,
 )
+from .work_orders import work_order_accept, work_order_done, work_order_open, work_orders_cancel
 
 __all__ = [
     "ANNOUNCEMENT_KIND",
@@ -78,4 +80,8 @@ __all__ = [
     "service_lines",
     "sla_credit_line",
     "sla_credit_rule",
+    "work_order_accept",
+    "work_order_done",
+    "work_order_open",
+    "work_orders_cancel",
 ]

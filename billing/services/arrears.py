@@ -1,4 +1,6 @@
-"""Arrears (B4.5): overdue balances, reminders, restriction work orders and payments."""
+"""Arrears (B4.5): overdue balances, reminders, restriction work orders and payments.
+
+The work orders themselves (their workflow and deadlines) are ``work_orders``."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +18,7 @@ from sla import services as sla
 from ..models import ArrearsCase, Customer, Invoice, Payment, ServiceWorkOrder
 from .lines import money, month_bounds
 from .runs import _require_it_role
+from .work_orders import work_order_open, work_orders_cancel
 
 BACK_OFFICE_FOR_RESTRICTIONS = Dept.NMC
 
@@ -50,9 +53,7 @@ def _remind(case: ArrearsCase, now) -> None:
     sla.notify_addresses(addresses=[("sms", customer.contact_phone)], subject=_("Payment reminder"), body=text)
     if case.size == ArrearsCase.Size.LARGE and not case.restricted:
         department = Department.objects.get(code=BACK_OFFICE_FOR_RESTRICTIONS)
-        ServiceWorkOrder.objects.create(
-            case=case, kind=ServiceWorkOrder.Kind.RESTRICT, department=department, created_at=now
-        )
+        work_order_open(case=case, kind=ServiceWorkOrder.Kind.RESTRICT, department=department, at=now)
         case.restricted = True
         sla.notify(
             users=User.objects.filter(is_active=True, department=department, groups__name=Role.BACK_ADMIN),
@@ -90,6 +91,17 @@ def arrears_scan(*, today: date | None = None) -> int:
     return reminded
 
 
+def _restore(case: ArrearsCase, now) -> None:
+    """The balance cleared: an unfinished restriction is cancelled; if it was taken on or done, the
+    service may be restricted, so a restore work order is due from now (B4.5)."""
+    W = ServiceWorkOrder
+    begun = case.work_orders.filter(kind=W.Kind.RESTRICT, state__in=[W.State.ACCEPTED, W.State.DONE]).exists()
+    work_orders_cancel(case=case, kind=W.Kind.RESTRICT, comment=_("The arrears were paid."))
+    if begun:
+        department = Department.objects.get(code=BACK_OFFICE_FOR_RESTRICTIONS)
+        work_order_open(case=case, kind=W.Kind.RESTORE, department=department, at=now)
+
+
 def payment_record(*, customer: Customer, amount: Decimal, by: User | None = None, reference: str = "") -> Payment:
     """Record a payment; a cleared balance closes the case and restores a restricted service (B4.5)."""
     if by is not None:
@@ -105,12 +117,7 @@ def payment_record(*, customer: Customer, amount: Decimal, by: User | None = Non
             if remaining <= 0:
                 case.state, case.cleared_at, case.amount = ArrearsCase.State.CLEARED, now, Decimal("0.00")
                 if case.restricted:
-                    ServiceWorkOrder.objects.create(
-                        case=case,
-                        kind=ServiceWorkOrder.Kind.RESTORE,
-                        department=Department.objects.get(code=BACK_OFFICE_FOR_RESTRICTIONS),
-                        created_at=now,
-                    )
+                    _restore(case, now)
                     case.restricted = False
             else:
                 case.amount, case.size = remaining, arrears_size(remaining)

@@ -79,6 +79,9 @@ def test_b4_5_large_arrears_restrict_service_once_and_payment_restores_it(octobe
     (restrict,) = ServiceWorkOrder.objects.filter(kind="restrict")
     assert restrict.department.code == "nmc"
     assert Notification.objects.filter(recipient=back_admin, channel="inapp", subject__contains="6000.00").count() == 1
+    with at(24):  # 网络监控中心 restricts the service
+        services.work_order_accept(work_order=restrict, by=back_admin)
+        services.work_order_done(work_order=restrict, by=back_admin)
 
     with at(25):
         services.payment_record(customer=customer, amount=Decimal("2000.00"), by=it_team["operator"])
@@ -105,10 +108,9 @@ def test_b4_5_arrears_api_lists_cases_and_records_payments(client, october_publi
     paid = client.post(
         f"/api/v1/arrears/{case['id']}/record-payment/", {"amount": "6000.00"}, content_type="application/json"
     )
-    assert paid.json()["state"] == "cleared" and [w["kind"] for w in paid.json()["work_orders"]] == [
-        "restrict",
-        "restore",
-    ]
+    # B4.5: the restriction nobody had begun is cancelled; the service was never restricted, so no restore.
+    assert paid.json()["state"] == "cleared"
+    assert [(w["kind"], w["state"]) for w in paid.json()["work_orders"]] == [("restrict", "cancelled")]
     client.force_login(UserFactory(department=org["public"], roles=[Role.FRONT_ADMIN]))
     assert client.get("/api/v1/arrears/").json()["results"] == []
 

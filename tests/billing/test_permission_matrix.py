@@ -17,7 +17,7 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
-from billing.models import ArrearsCase, BillRun, Customer, Invoice, Service
+from billing.models import ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
 from billing.services import CHECKLIST, bill_run_months
 from sla.validators import add_months
 from tests.permission_matrix import (
@@ -88,6 +88,13 @@ API = {
     # back-office department), billing (IT) and the read-all roles.
     ("customer", "list"): LIST,
     ("customer", "retrieve"): SEE,
+    # B4.5: restriction / restore work orders belong to 网络监控中心 ("own" here is that department,
+    # see ``actor``): everyone there sees them, its back-office admins and members accept and finish
+    # them; outside it only billing (IT) and the read-all roles see them.
+    ("work-order", "list"): LIST,
+    ("work-order", "retrieve"): SEE,
+    ("work-order", "accept"): it_only(back_admin=(200, 404), back_member=(200, 404)),
+    ("work-order", "done"): it_only(back_admin=(200, 404), back_member=(200, 404)),
 }
 
 # --- the page table ---------------------------------------------------------------------------------
@@ -132,7 +139,11 @@ PAGES = {
     ("billing:invoice", "view"): PAGE_SEE,
     ("billing:arrears", "view"): LIST_SEE,
     ("billing:arrears", "record_payment"): page_of(API[("arrears", "record_payment")], record=False),
+    ("billing:work-orders", "view"): LIST_SEE,
+    ("billing:work-order-action", "accept"): page_of(API[("work-order", "accept")]),
+    ("billing:work-order-action", "done"): page_of(API[("work-order", "done")]),
 }
+WORK_ORDER_ROWS = {"work-order", "billing:work-orders", "billing:work-order-action"}
 
 # --- objects ----------------------------------------------------------------------------------------
 
@@ -150,8 +161,11 @@ RUN_STATE = {
 }
 
 
+_months = count(1)  # its own counter: the customers' numbers would run the months into the schedulable ones
+
+
 def _period():
-    n = next(_n)
+    n = next(_months)
     return date(1990 + n // 12, n % 12 + 1, 1)
 
 
@@ -194,6 +208,16 @@ def make_arrears():
     )
 
 
+def make_work_order(world, state=ServiceWorkOrder.State.OPEN):
+    return ServiceWorkOrder.objects.create(
+        case=make_arrears(), kind=ServiceWorkOrder.Kind.RESTRICT, department=world.org["nmc"],
+        created_at=timezone.now(), state=state,
+    )  # fmt: skip
+
+
+WORK_ORDER_STATE = {"accept": ServiceWorkOrder.State.OPEN, "done": ServiceWorkOrder.State.ACCEPTED}
+
+
 def make_service():
     n = next(_n)
     return Service.objects.create(
@@ -219,6 +243,7 @@ def read_object(world, basename):
         "arrears": make_arrears,
         "service": make_service,
         "customer": make_customer,
+        "work-order": lambda: make_work_order(world),
     }
     return world.once(("read", basename), makers[basename])
 
@@ -232,6 +257,8 @@ def prepare_api(world, basename, action, dept, user, which):
         return Call(body={"kind": kind, "period": period.isoformat()})
     if basename == "arrears":
         return Call(obj=make_arrears(), body=BODY[action])
+    if basename == "work-order":
+        return Call(obj=make_work_order(world, WORK_ORDER_STATE[action]))
     return Call(obj=make_run(world, RUN_STATE[action]), body=BODY.get(action, {}))
 
 
@@ -249,6 +276,10 @@ def prepare_page(world, name, action, dept, user, which):
         return [run.pk, action], body
     if name == "billing:invoice":
         return [read_object(world, "invoice").pk], None
+    if name == "billing:work-orders":
+        return [], None
+    if name == "billing:work-order-action":
+        return [make_work_order(world, WORK_ORDER_STATE[action]).pk, action], {}
     if name == "billing:arrears":
         if action == "view":
             return [], None
@@ -257,8 +288,10 @@ def prepare_page(world, name, action, dept, user, which):
 
 
 def actor(world, role, which, key):
-    """The role held in IT Management ("own") or in another department ("other")."""
-    return world.user(role, "it" if which == "own" else OTHER)
+    """The role held in IT Management ("own") or in another department ("other"); for work orders,
+    "own" is 网络监控中心, whose work they are (B4.5)."""
+    home = "nmc" if key[0] in WORK_ORDER_ROWS else "it"
+    return world.user(role, home if which == "own" else OTHER)
 
 
 @pytest.fixture

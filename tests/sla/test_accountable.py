@@ -105,6 +105,8 @@ NAMED_DEPARTMENT = {
     "event-hq-plan-l1": "gov_enterprise",
     "event-hq-plan-l2": "gov_enterprise",
     "complaint-reply": "public",
+    "work-order-restrict": "nmc",  # B4.5: 网络监控中心 restricts and restores
+    "work-order-restore": "nmc",
 }
 
 
