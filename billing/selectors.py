@@ -5,7 +5,7 @@ from org.access import reads_everything
 from org.models import Department
 from org.roles import Dept
 
-from .models import ArrearsCase, BillRun, Customer, Invoice, Service
+from .models import Adjustment, ArrearsCase, BillRun, Customer, Invoice, Service
 
 
 def may_see_billing(user) -> bool:
@@ -56,3 +56,15 @@ def arrears_for(user):
 
 def get_arrears_case_for(user, pk, *, for_write: bool = False) -> ArrearsCase:
     return visible_record(arrears_for(user), pk, for_write=for_write)
+
+
+def adjustments_for(user):
+    """B4.4: adjustments, seen where invoices are (IT Management and the read-all roles)."""
+    qs = Adjustment.objects.select_related(
+        "customer", "service", "corrects", "applied_to", "requested_by", "decided_by"
+    )
+    return qs.order_by("-created_at", "-pk") if may_see_billing(user) else qs.none()
+
+
+def get_adjustment_for(user, pk, *, for_write: bool = False) -> Adjustment:
+    return visible_record(adjustments_for(user), pk, for_write=for_write)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("runs/<int:pk>/<slug:name>/", views.run_action, name="run-action"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("arrears/", views.arrears_list, name="arrears"),
+    path("adjustments/", views.adjustment_list, name="adjustments"),
+    path("adjustments/<int:pk>/<slug:name>/", views.adjustment_action, name="adjustment-action"),
 ]
