@@ -188,3 +188,19 @@ def test_b4_4_the_page_requests_and_shows_the_buttons_by_the_rule(client, it_tea
     assert client.post(approve).status_code == 302
     adjustment.refresh_from_db()
     assert adjustment.state == Adjustment.State.APPROVED
+
+
+def test_b4_4_the_evidence_file_is_uploaded_over_the_api(client, clerk, october, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    invoice = october.invoices.first()
+    client.force_login(clerk)
+    created = client.post(
+        ADJ,
+        {"customer": invoice.customer_id, "kind": "debit", "amount": "12.30", "reason": "少收",
+         "evidence_file": SimpleUploadedFile("证据.pdf", b"%PDF-1.4")},
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    adjustment = Adjustment.objects.get()
+    assert adjustment.amount == Decimal("12.30") and adjustment.evidence_file.read() == b"%PDF-1.4"
+    listed = client.get(reverse("billing:adjustments"))
+    assert listed.status_code == 200 and adjustment.evidence_file.name in listed.content.decode()
