@@ -269,16 +269,50 @@ class InvoiceLine(models.Model):
         return f"{self.description} {self.amount}"
 
 
-class Adjustment(models.Model):
-    """A correction to a published invoice, carried onto the customer's next invoice (B4.4)."""
+class Adjustment(ConcurrentTransitionMixin, models.Model):
+    """A correction of a published invoice, carried onto the customer's next invoice (B4.4).
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="adjustments")
+    Four eyes (issue 14 §3): requested by an IT operator or billing clerk, then approved or
+    rejected by another (``rules.may_decide_adjustment``); only an approved one is invoiced.
+    ``amount`` is signed: a credit is negative, a debit positive (the invoice line's amount).
+    """
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Credit")
+        DEBIT = "debit", _("Debit")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="adjustments"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.CREDIT)
     amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=200)
-    corrects = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="adjustments/%Y/%m/", blank=True)
+    corrects = models.ForeignKey(
+        Invoice, verbose_name=_("corrects invoice"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     applied_to = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    state = FSMField(_("state"), default=State.REQUESTED, choices=State.choices, protected=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -287,6 +321,15 @@ class Adjustment(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.amount} {self.reason}"
+
+    # billing.services.adjustments runs these (sla.workflow.apply_transition).
+    @transition(field=state, source=State.REQUESTED, target=State.APPROVED, permission=rules.may_decide_adjustment)
+    def approve(self, *, actor, at):
+        self.decided_by, self.decided_at = actor, at
+
+    @transition(field=state, source=State.REQUESTED, target=State.REJECTED, permission=rules.may_decide_adjustment)
+    def reject(self, *, actor, at):
+        self.decided_by, self.decided_at = actor, at
 
 
 class Payment(models.Model):

@@ -71,3 +71,22 @@ RUN_BUTTONS: dict[str, Rule] = {
 
 # B4.5: the work-order queue's buttons.
 WORK_ORDER_BUTTONS: dict[str, Rule] = {"accept": "accept", "done": "done"}
+
+# --- adjustments under four eyes (B4.4, issue 14 §3) ------------------------------------------------
+# An IT operator or a billing clerk (an IT Management back-office member) requests a correction;
+# another of them approves or rejects it — never its requester.
+
+ADJUSTMENT_ROLES = (Role.IT_OPERATOR, Role.BACK_MEMBER)
+
+
+def may_request_adjustment(user) -> bool:
+    """B4.4: IT operators and billing clerks of IT Management request adjustments."""
+    return is_it_staff(user, *ADJUSTMENT_ROLES)
+
+
+def may_decide_adjustment(adjustment, user) -> bool:
+    """B4.4, four eyes: another IT operator or billing clerk, never the requester, approves or rejects."""
+    return may_request_adjustment(user) and adjustment.requested_by_id != user.pk
+
+
+ADJUSTMENT_BUTTONS: dict[str, Rule] = {"approve": "approve", "reject": "reject"}

@@ -5,7 +5,7 @@ from org.access import reads_everything
 from org.models import Department
 from org.roles import Dept
 
-from .models import ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
+from .models import Adjustment, ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
 
 
 def may_see_billing(user) -> bool:
@@ -78,3 +78,15 @@ def work_orders_for(user):
 
 def get_work_order_for(user, pk, *, for_write: bool = False) -> ServiceWorkOrder:
     return visible_record(work_orders_for(user), pk, for_write=for_write)
+
+
+def adjustments_for(user):
+    """B4.4: adjustments, seen where invoices are (IT Management and the read-all roles)."""
+    qs = Adjustment.objects.select_related(
+        "customer", "service", "corrects", "applied_to", "requested_by", "decided_by"
+    )
+    return qs.order_by("-created_at", "-pk") if may_see_billing(user) else qs.none()
+
+
+def get_adjustment_for(user, pk, *, for_write: bool = False) -> Adjustment:
+    return visible_record(adjustments_for(user), pk, for_write=for_write)

@@ -379,6 +379,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "DeadlineStateEnum": "sla.models.Deadline.State",
         "OrderStateEnum": "responses.models.Order.State",
         "WorkStepStateEnum": "responses.models.WorkStep.State",
+        "AdjustmentKindEnum": "billing.models.Adjustment.Kind",
     }
 )
 

@@ -4,6 +4,7 @@ orders (B4.5).
 Money is ``Decimal`` CNY with 2 places, rounded ROUND_HALF_UP once per invoice line;
 an invoice's total is the exact sum of its lines."""
 
+from .adjustments import adjustment_approve, adjustment_reject, adjustment_request
 from .arrears import (
     BACK_OFFICE_FOR_RESTRICTIONS,
     arrears_scan,
@@ -49,6 +50,9 @@ __all__ = [
     "RUN_MONTHS_AHEAD",
     "RUN_MONTHS_BACK",
     "active_days",
+    "adjustment_approve",
+    "adjustment_reject",
+    "adjustment_request",
     "arrears_scan",
     "arrears_size",
     "bill_run_announce",

@@ -110,11 +110,18 @@ def _generate(run: BillRun) -> int:
                     credit = sla_credit_line(service, late[service.pk])
                     if credit is not None:
                         lines_by_customer[service.customer_id].append(credit)
-            adjustments = list(Adjustment.objects.filter(customer_id__in=todo, applied_to__isnull=True))
+            adjustments = list(  # B4.4: only approved ones (four eyes, issue 14 §3)
+                Adjustment.objects.filter(
+                    customer_id__in=todo, applied_to__isnull=True, state=Adjustment.State.APPROVED
+                ).order_by("created_at", "pk")
+            )
             for adjustment in adjustments:
                 lines_by_customer[adjustment.customer_id].append(
                     InvoiceLine(
-                        kind=InvoiceLine.Kind.ADJUSTMENT, amount=money(adjustment.amount), description=adjustment.reason
+                        service_id=adjustment.service_id,
+                        kind=InvoiceLine.Kind.ADJUSTMENT,
+                        amount=money(adjustment.amount),
+                        description=adjustment.reason,
                     )
                 )
             invoices = [

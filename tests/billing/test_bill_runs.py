@@ -137,7 +137,9 @@ def test_b4_4_published_invoices_are_immutable_in_the_database(it_team, services
 def test_b4_4_corrections_go_on_the_next_invoice_as_adjustments(it_team, services_of_october):
     run = services.bill_run_publish(run=run_to_review(it_team), by=it_team["supervisor"])
     wrong = run.invoices.order_by("customer_id").first()
-    Adjustment.objects.create(customer=wrong.customer, amount=Decimal("-150.00"), reason="10月多收", corrects=wrong)
+    Adjustment.objects.create(
+        customer=wrong.customer, amount=Decimal("-150.00"), reason="10月多收", corrects=wrong, state="approved"
+    )
     november = run_to_review(it_team, period=date(2026, 11, 1))
     corrected = november.invoices.get(customer=wrong.customer)
     assert [(x.kind, x.amount) for x in corrected.lines.all()] == [

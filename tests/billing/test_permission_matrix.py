@@ -17,7 +17,7 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
-from billing.models import ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
+from billing.models import Adjustment, ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
 from billing.services import CHECKLIST, bill_run_months
 from sla.validators import add_months
 from tests.permission_matrix import (
@@ -95,6 +95,18 @@ API = {
     ("work-order", "retrieve"): SEE,
     ("work-order", "accept"): it_only(back_admin=(200, 404), back_member=(200, 404)),
     ("work-order", "done"): it_only(back_admin=(200, 404), back_member=(200, 404)),
+    # B4.4 adjustments (issue 14 §3): seen where invoices are; IT operators and billing clerks (IT
+    # back-office members) request them, and another of them approves or rejects (four eyes).
+    ("adjustment", "list"): LIST,
+    ("adjustment", "retrieve"): SEE,
+    ("adjustment", "create"): {
+        "*": (403, 403),
+        "it_operator": (201, 403),
+        "back_member": (201, 403),
+        ANON: (403, 403),
+    },
+    ("adjustment", "approve"): it_only(it_operator=(200, 404), back_member=(200, 404)),
+    ("adjustment", "reject"): it_only(it_operator=(200, 404), back_member=(200, 404)),
 }
 
 # --- the page table ---------------------------------------------------------------------------------
@@ -142,6 +154,10 @@ PAGES = {
     ("billing:work-orders", "view"): LIST_SEE,
     ("billing:work-order-action", "accept"): page_of(API[("work-order", "accept")]),
     ("billing:work-order-action", "done"): page_of(API[("work-order", "done")]),
+    ("billing:adjustments", "view"): LIST_SEE,
+    ("billing:adjustments", "create"): page_of(API[("adjustment", "create")], record=False),
+    ("billing:adjustment-action", "approve"): page_of(API[("adjustment", "approve")]),
+    ("billing:adjustment-action", "reject"): page_of(API[("adjustment", "reject")]),
 }
 WORK_ORDER_ROWS = {"work-order", "billing:work-orders", "billing:work-order-action"}
 
@@ -235,6 +251,17 @@ BODY = {
 }
 
 
+def make_adjustment(world):
+    """A requested credit; its requester is a colleague in IT, so the acting person may decide (four eyes)."""
+    return Adjustment.objects.create(
+        customer=make_customer(), amount=Decimal("-10.00"), reason="多收", evidence="工单",
+        requested_by=world.colleague("it"),
+    )  # fmt: skip
+
+
+ADJUSTMENT_BODY = {"kind": "credit", "amount": "10.00", "reason": "多收", "evidence": "工单"}
+
+
 def read_object(world, basename):
     makers = {
         # far in the future, so it heads the list (ordered by period, newest first)
@@ -244,6 +271,7 @@ def read_object(world, basename):
         "service": make_service,
         "customer": make_customer,
         "work-order": lambda: make_work_order(world),
+        "adjustment": lambda: make_adjustment(world),
     }
     return world.once(("read", basename), makers[basename])
 
@@ -252,6 +280,10 @@ def prepare_api(world, basename, action, dept, user, which):
     if action in ("list", "retrieve", "export"):
         obj = read_object(world, basename)
         return Call(obj=obj, listed=obj if action == "list" else None)
+    if basename == "adjustment":
+        if action == "create":
+            return Call(body={"customer": make_customer().pk, **ADJUSTMENT_BODY})
+        return Call(obj=make_adjustment(world), body={"comment": "矩阵"})
     if action == "create":
         kind, period = _schedulable()
         return Call(body={"kind": kind, "period": period.isoformat()})
@@ -284,6 +316,12 @@ def prepare_page(world, name, action, dept, user, which):
         if action == "view":
             return [], None
         return [], {"case": make_arrears().pk, "amount": "120.00"}
+    if name == "billing:adjustments":
+        if action == "view":
+            return [], None
+        return [], {"customer": make_customer().code, **ADJUSTMENT_BODY}
+    if name == "billing:adjustment-action":
+        return [make_adjustment(world).pk, action], {"comment": "矩阵"}
     raise AssertionError(name)
 
 
