@@ -87,6 +87,7 @@ def test_the_beat_schedule_is_one_literal():
         "accounts-clear-expired-sessions",
         "billing-arrears-scan",
         "billing-resume-invoicing",
+        "billing-schedule-month-runs",  # B4.2/B4.3: each month's runs created on the calendar
         "responses-equipment-half-month",
         "sla-close-month",
         "sla-retry-stale",

@@ -173,4 +173,4 @@ def test_b4_5_arrears_page_shows_the_work_orders_and_their_state(client, case, o
         services.work_order_accept(work_order=restrict, by=nmc["admin"])
     client.force_login(it_team["operator"])
     page = client.get("/billing/arrears/").content.decode()
-    assert "限制/降级服务" in page and "已受理" in page
+    assert "限制/降级服务" in page and "已接单" in page
