@@ -86,11 +86,19 @@ class RedisServer:
         self.proc.send_signal(signal.SIGCONT)
 
 
+SITE_APPLICATION_NAME = "brp-test-site"  # how the site's PostgreSQL sessions are told from the workers'
+
+
 class Site:
-    """The platform under gunicorn, with a cookie jar logged in as one user."""
+    """The platform under gunicorn, with a cookie jar logged in as one user. Its database sessions carry
+    ``application_name=SITE_APPLICATION_NAME``, so a test can find them among the Celery workers'."""
 
     def __init__(self, env: dict, tmp: Path):
         self.port = free_port()
+        url = env["DATABASE_URL"]
+        if url.startswith("postgres"):
+            url += ("&" if "?" in url else "?") + f"application_name={SITE_APPLICATION_NAME}"
+        env = {**env, "DATABASE_URL": url}
         self.env = env
         self.process = CeleryProcess(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", f"--bind=127.0.0.1:{self.port}",
