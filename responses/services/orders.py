@@ -41,6 +41,19 @@ from .circuits import check_first_use_at_confirmation, record_first_use
 from .equipment import equipment_send_emergency
 from .worker_names import worker_names_tell
 
+#: R1.1 / seed 000 §三.5: what a signed agreement must state, each ticked on the order before it is
+#: submitted: equipment and line ownership, the customer-side interface standard, the usage, the fee
+#: settlement, the after-sales terms and the term.
+AGREEMENT_CLAUSES = (
+    "agreement_states_ownership",
+    "agreement_states_interface",
+    "agreement_states_usage",
+    "agreement_states_fees",
+    "agreement_states_after_sales",
+    "agreement_states_term",
+)
+
+
 ORDER_FIELDS = (
     "customer",
     "business_type",
@@ -53,12 +66,7 @@ ORDER_FIELDS = (
     "requested_completion_at",
     "description",
     "agreement_ref",
-    "agreement_states_ownership",
-    "agreement_states_interface",
-    "agreement_states_usage",
-    "agreement_states_fees",
-    "agreement_states_after_sales",
-    "agreement_states_term",
+    *AGREEMENT_CLAUSES,
     "interconnection_notice",
     "fill_rate",
     "quantity_to_add",
@@ -66,18 +74,6 @@ ORDER_FIELDS = (
     "is_emergency",
     "is_restricted_site",
     "requisition",
-)
-
-#: R1.1 / seed 000 §三.5: what a signed agreement must state, each ticked on the order before it is
-#: submitted: equipment and line ownership, the customer-side interface standard, the usage, the fee
-#: settlement, the after-sales terms and the term.
-AGREEMENT_CLAUSES = (
-    "agreement_states_ownership",
-    "agreement_states_interface",
-    "agreement_states_usage",
-    "agreement_states_fees",
-    "agreement_states_after_sales",
-    "agreement_states_term",
 )
 
 
