@@ -1,5 +1,4 @@
-"""Pages of the faults app: the live ticket queue, the ticket page with its escalation
-timeline and notices, the report form, and the quality-event board."""
+"""Fault ticket pages: the queue, the report form, the ticket page and its actions (F2.1–F2.4)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +16,8 @@ from org.access import AuthenticatedRequest, is_read_only
 from org.models import Department
 from sla.selectors import audit_trail_of
 
-from . import rules, selectors, services
-from .forms import ReportForm
+from .. import rules, selectors, services
+from ..forms import ReportForm
 
 NAV_LABEL = gettext_lazy("Faults")  # the nav link in templates/base.html (translated in faults/locale)
 
@@ -117,13 +116,3 @@ def act(request: AuthenticatedRequest, pk, action) -> HttpResponse:
     if run_action(request, ACTIONS[action], t=ticket, u=request.user, p=request.POST):
         messages.success(request, _("Done."))
     return redirect("faults:detail", pk=ticket.pk)
-
-
-@login_required
-def event_board(request: AuthenticatedRequest) -> HttpResponse:
-    """Open quality events with their current warning level, and what the complaint counts suggest."""
-    return render(
-        request,
-        "faults/events.html",
-        {"events": selectors.event_board(request.user), "suggestions": selectors.complaint_suggestions()},
-    )
