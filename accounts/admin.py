@@ -4,15 +4,34 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Department, User
+from org.models import Department, DutyContact, User
 
 from .models import AccountRequest, ApiToken, Grant, HrEvent
+
+
+class DutyContactInline(admin.TabularInline):
+    """The department's 24-hour contact persons (seed 003 第八条)."""
+
+    model = DutyContact
+    extra = 0
+    fields = ["name", "phone", "user", "on_duty_from", "on_duty_until", "note"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name_zh", "name", "side"]
     list_filter = ["side"]
+    inlines = [DutyContactInline]
+
+
+@admin.register(DutyContact)
+class DutyContactAdmin(admin.ModelAdmin):
+    list_display = ["department", "name", "phone", "on_duty_from", "on_duty_until"]
+    list_filter = ["department"]
+    search_fields = ["name", "phone"]
+    list_select_related = ["department"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(User)

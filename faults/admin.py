@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Complaint, FaultNotice, FaultTicket, InternalSystem, Problem, QualityEvent
+from .models import Complaint, EventCall, FaultNotice, FaultTicket, InternalSystem, Problem, QualityEvent
 
 
 @admin.register(InternalSystem)
@@ -33,8 +33,16 @@ class ProblemAdmin(admin.ModelAdmin):
     readonly_fields = ["state"]
 
 
+class EventCallInline(admin.TabularInline):
+    model = EventCall
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in EventCall._meta.fields]
+
+
 @admin.register(QualityEvent)
 class QualityEventAdmin(admin.ModelAdmin):
+    inlines = [EventCallInline]
     list_display = ["id", "title", "category", "source", "computed_level", "override_level", "state", "detected_at"]
     list_filter = ["state", "category", "source"]
     readonly_fields = [f.name for f in QualityEvent._meta.fields]

@@ -54,8 +54,6 @@ SYSTEM_CATEGORIES = {FaultCategory.OS, FaultCategory.NETWORK, FaultCategory.APPL
 CIRCUIT_CATEGORIES = {FaultCategory.LINE, FaultCategory.EQUIPMENT, FaultCategory.POWER, FaultCategory.OTHER}
 
 
-
-
 class FaultTicket(ConcurrentTransitionMixin, models.Model):
     """A fault ticket (故障单), F2.1–F2.4."""
 
@@ -487,3 +485,49 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     def close_appeal(self, *, at, outcome):
         self.appeal_outcome = outcome
         self.closed_at = self.closed_at or at
+
+
+class EventCall(models.Model):
+    """A phone follow-up after a quality event's report or publication (seed 003 第八条: "并进行电话通知"):
+    who was called, when and with what outcome. The ``event-call-<stage>`` deadline is met once every
+    department of the stage has been reached."""
+
+    class Stage(models.TextChoices):
+        REPORT = "report", _("After the report")
+        PUBLISH = "publish", _("After the publication")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        MESSAGE = "message", _("Message left")
+
+    event = models.ForeignKey(
+        QualityEvent, verbose_name=_("quality event"), on_delete=models.CASCADE, related_name="calls"
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("department called"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "org.DutyContact",
+        verbose_name=_("contact on duty"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    called_name = models.CharField(_("person called"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20)
+    called_at = models.DateTimeField(_("called at"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["called_at", "id"]
+        verbose_name = _("phone follow-up")
+        verbose_name_plural = _("phone follow-ups")
+
+    def __str__(self):
+        return f"{self.called_name} {self.get_outcome_display()}"

@@ -119,6 +119,30 @@ def may_answer(complaint, user) -> bool:
     return is_custsvc(user) or _holds_in(user, HANDLER_ROLES + (Role.DISPATCHER,), complaint.department_id)
 
 
+# --- the 24-hour contact roster and phone follow-ups (seed 003 第八条) -------------------------------
+
+ROSTER_ROLES = (Role.FRONT_ADMIN, Role.BACK_ADMIN, Role.DEPT_MANAGER, Role.SUPERVISOR)
+
+
+def may_edit_contacts(department, user) -> bool:
+    """A department keeps its own contact persons (its admins, supervisor, manager); 客户服务部, which
+    calls them, keeps everyone's."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or is_custsvc(user):
+        return True
+    return department is not None and _holds_in(user, ROSTER_ROLES, department.pk)
+
+
+def may_record_call(event, user) -> bool:
+    """After a report the reporting department calls 客户服务部; after a publication 客户服务部 calls the
+    recipients: the reporting department (the event's creator's), 客户服务部 or the Center."""
+    if is_custsvc(user) or _is_dispatcher(user):
+        return True
+    creator = event.created_by
+    return creator is not None and _holds_in(user, WRITER_ROLES, creator.department_id)
+
+
 # --- the ticket page's buttons (core.actions.available_actions): name -> the transition's name, or
 # (who, when) for an action that is no transition.
 

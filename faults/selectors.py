@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from core.lookups import visible_record
 from org.access import department_scope, reads_everything
+from org.models import DutyContact
 from org.roles import Dept, Role
 from sla.models import Deadline, DeadlineEvent, Notification
 
 from .levels import LEVEL_RANK, complaints_level
-from .models import Complaint, EventCategory, FaultNotice, FaultTicket, Problem, QualityEvent, WarningLevel
+from .models import Complaint, EventCall, EventCategory, FaultNotice, FaultTicket, Problem, QualityEvent, WarningLevel
 from .services import REPAIR
 
 
@@ -125,7 +126,8 @@ def events_visible_to(user):
         user.is_authenticated and user.department_id and user.department.code in (Dept.CUSTSVC, Dept.OFFICE, Dept.LEGAL)
     ):
         return qs
-    return department_scope(user, qs, "business_department")
+    # issue 15 §1: the department that reported the event sees it too
+    return department_scope(user, qs, "business_department", "created_by__department")
 
 
 def event_board(user):
@@ -193,3 +195,15 @@ def complaint_suggestions(*, day=None) -> list[dict]:
             }
         )
     return suggestions
+
+
+def duty_contacts_for(user):
+    """The 24-hour contact roster (seed 003): every signed-in member of staff may read it."""
+    if not user.is_authenticated:
+        return DutyContact.objects.none()
+    return DutyContact.objects.select_related("department", "user")
+
+
+def calls_visible_to(user):
+    """The phone follow-ups of the events the person may see."""
+    return EventCall.objects.filter(event__in=events_visible_to(user)).select_related("department", "recorded_by")

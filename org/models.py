@@ -66,3 +66,41 @@ class User(AbstractUser):
         if not hasattr(self, "_role_codes"):
             self._role_codes = set(self.groups.values_list("name", flat=True))
         return self._role_codes
+
+
+class DutyContact(models.Model):
+    """A department's 24-hour contact person (接口人, seed 003 第八条): the phone that must stay on,
+    called after each quality-event report and publication. No period: on duty at all times."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="duty_contacts"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("contact name"), max_length=60)
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    on_duty_from = models.DateTimeField(_("on duty from"), null=True, blank=True)
+    on_duty_until = models.DateTimeField(_("on duty until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["department_id", "on_duty_from", "name"]
+        verbose_name = _("24-hour contact person")
+        verbose_name_plural = _("24-hour contact persons")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(on_duty_from__isnull=True)
+                | models.Q(on_duty_until__isnull=True)
+                | models.Q(on_duty_until__gt=models.F("on_duty_from")),
+                name="duty_contact_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.name} {self.phone}"
+
+    def on_duty(self, at) -> bool:
+        return (self.on_duty_from is None or self.on_duty_from <= at) and (
+            self.on_duty_until is None or at < self.on_duty_until
+        )

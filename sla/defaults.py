@@ -42,6 +42,25 @@ POLICIES = [
     ("event-hq-feedback", Level.NONE, 2 * HOUR, Clock.CALENDAR, 30 * MINUTE, ["supervisor"], "F2.8 HQ feedback"),
     ("event-hq-plan-l1", Level.NONE, 8 * HOUR, Clock.CALENDAR, HOUR, ["supervisor"], "F2.8 HQ plan, level 1"),
     ("event-hq-plan-l2", Level.NONE, DAY, Clock.CALENDAR, 2 * HOUR, ["supervisor"], "F2.8 HQ plan, level 2"),
+    # seed 003 第八条: the phone call after a report / a publication; the calling department's manager is told
+    (
+        "event-call-report",
+        Level.NONE,
+        30 * MINUTE,
+        Clock.CALENDAR,
+        10 * MINUTE,
+        ["dept_manager"],
+        "F2.8 phone after report",
+    ),
+    (
+        "event-call-publish",
+        Level.NONE,
+        30 * MINUTE,
+        Clock.CALENDAR,
+        10 * MINUTE,
+        ["dept_manager"],
+        "F2.8 phone after publish",
+    ),
     ("complaint-reply", Level.NONE, 15 * DAY, Clock.CALENDAR, 2 * DAY, ["supervisor"], "F2.9 complaint reply"),
     # R1.13 / R1.11: due times fixed by the app (the requested feedback time; the end of the next
     # working day after the call); the duration is only a fallback.

@@ -68,7 +68,7 @@ CATEGORIES = {
     "faults": ("fault-repair",),
     "events": (
         "event-report", "event-publish", "event-script", "event-cause-plan",
-        "event-hq-feedback", "event-hq-plan-l1", "event-hq-plan-l2",
+        "event-hq-feedback", "event-hq-plan-l1", "event-hq-plan-l2", "event-call-report", "event-call-publish",
     ),
 }  # fmt: skip
 CATEGORY_OF = {kind: category for category, kinds in CATEGORIES.items() for kind in kinds}

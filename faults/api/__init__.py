@@ -9,6 +9,7 @@ org.access).
 from rest_framework.routers import SimpleRouter
 
 from .complaints import ComplaintViewSet
+from .contacts import DutyContactViewSet, EventCallViewSet
 from .events import QualityEventViewSet
 from .problems import ProblemViewSet
 from .tickets import FaultTicketViewSet
@@ -18,3 +19,5 @@ router.register("faults", FaultTicketViewSet, basename="fault")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("quality-events", QualityEventViewSet, basename="quality-event")
 router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("duty-contacts", DutyContactViewSet, basename="duty-contact")
+router.register("event-calls", EventCallViewSet, basename="event-call")

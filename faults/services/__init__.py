@@ -24,6 +24,15 @@ from .complaints import (
     complaint_record_satisfaction,
     reply_overdue,
 )
+from .contacts import (
+    CALL_KINDS,
+    contact_add,
+    contact_remove,
+    contacts_on_duty,
+    departments_to_call,
+    event_record_call,
+    pending_calls,
+)
 from .events import (
     FIGURES,
     event_apply_complaint_counts,
@@ -68,6 +77,13 @@ from .tickets import (
 )
 
 __all__ = [
+    "CALL_KINDS",
+    "contact_add",
+    "contact_remove",
+    "contacts_on_duty",
+    "departments_to_call",
+    "event_record_call",
+    "pending_calls",
     "REPAIR",
     "RECOVERY",
     "BROADCAST",

@@ -17,8 +17,9 @@ from sla.validators import BACKFILL_LIMIT, check_happened
 from sla.workflow import TransitionConflict
 
 from ..levels import figures_of, warning_level
-from ..models import HqLevel, QualityEvent, WarningLevel
+from ..models import EventCall, HqLevel, QualityEvent, WarningLevel
 from ._common import _meet, _members, _require_writer, _transition
+from .contacts import call_follow_up_start
 
 FIGURES = (
     "cities",
@@ -191,6 +192,8 @@ def event_report(*, event: QualityEvent, by: User) -> QualityEvent:
                 body=event.description,
                 channels=["inapp", "email"],
             )
+        # seed 003 第八条: the reporting department then phones 客户服务部
+        call_follow_up_start(event=event, stage=EventCall.Stage.REPORT, caller=by.department, at=now)
     return event
 
 
@@ -207,6 +210,8 @@ def event_publish(*, event: QualityEvent, by: User) -> QualityEvent:
             body=event.description,
             channels=channels,
         )
+        # seed 003 第八条: 客户服务部 then phones each recipient department
+        call_follow_up_start(event=event, stage=EventCall.Stage.PUBLISH, caller=_custsvc(), at=now)
     return event
 
 

@@ -14,7 +14,8 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
-from faults.models import Complaint, FaultTicket, InternalSystem, Problem, QualityEvent
+from faults.models import Complaint, EventCall, FaultTicket, InternalSystem, Problem, QualityEvent
+from org.models import DutyContact
 from tests.permission_matrix import (
     ANON,
     LOGIN,
@@ -35,6 +36,7 @@ READ_ONLY = ("viewer", "auditor")
 HANDLERS = ("back_member", "back_admin", "supervisor", "dept_manager", "leader", "it_operator")  # F2.2
 LEADS = ("supervisor", "dept_manager", "leader")  # F2.3 ladder
 WRITERS = tuple(r for r in ROLES if r not in READ_ONLY)
+ROSTER = ("front_admin", "back_admin", "supervisor", "dept_manager")  # seed 003: who keeps a roster
 
 
 def may(*own, anywhere=(), ok=200):
@@ -107,6 +109,20 @@ API = {
     ("complaint", "appeal"): may(*HANDLERS, "dispatcher"),
     ("complaint", "close_appeal"): may(*HANDLERS, "dispatcher"),
     ("complaint", "daily"): LIST,
+    # Seed 003 第八条: every member of staff reads the 24-hour roster; a department's admins, supervisor
+    # and manager keep its own (客户服务部 everyone's); the phone follow-ups of the events one may see,
+    # recorded by the reporting department, 客户服务部 or the Center (the matrix's events have no creator).
+    ("duty-contact", "list"): LIST,
+    ("duty-contact", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
+    ("duty-contact", "create"): {
+        "*": (403, 403),
+        **{r: (201, 403) for r in ROSTER},
+        ANON: (403, 403),
+    },  # fmt: skip
+    ("duty-contact", "destroy"): {"*": (403, 403), **{r: (204, 403) for r in ROSTER}, ANON: (403, 403)},
+    ("event-call", "list"): LIST,
+    ("event-call", "retrieve"): SEE,
+    ("event-call", "create"): may(anywhere=("dispatcher",), ok=201),
 }
 # References in payloads (issue 11): the problem is the user's own department's; "own" / "other" say
 # whose ticket the body links. Another department's ticket is refused: 400 (its id is not one the
@@ -137,6 +153,15 @@ PAGES = {
     ("faults:events", "view"): ALL_READ,
     ("faults:detail", "view"): as_page(SEE, ok=200),
     **{("faults:act", slug): as_page(API[("fault", action)]) for slug, action in PAGE_ACTIONS.items()},
+    ("faults:event", "view"): as_page(SEE, ok=200),
+    ("faults:event-call", "create"): as_page(API[("event-call", "create")]),
+    ("faults:contacts", "view"): ALL_READ,
+    ("faults:contact-add", "create"): as_page(API[("duty-contact", "create")]),
+    ("faults:contact-remove", "remove"): {
+        "*": (403, 403),
+        **{r: (302, 403) for r in ROSTER},
+        ANON: (LOGIN, LOGIN),
+    },  # fmt: skip
 }
 
 # --- objects ----------------------------------------------------------------------------------------
@@ -197,7 +222,32 @@ def make_complaint(world, dept, state=C.RECEIVED):
     )  # fmt: skip
 
 
+def make_reported_event(world, dept):
+    event = make_event(world, dept, E.REPORTED)
+    QualityEvent.objects.filter(pk=event.pk).update(reported_at=timezone.now())
+    event.refresh_from_db()
+    return event
+
+
+def make_call(world, dept):
+    return EventCall.objects.create(
+        event=make_reported_event(world, dept), stage="report", department=world.org["custsvc"],
+        called_name="王海燕", phone="139", called_at=timezone.now(), outcome="reached",
+    )  # fmt: skip
+
+
+def call_body(world, dept):
+    return {
+        "event": make_reported_event(world, dept).pk, "stage": "report", "department": world.org["custsvc"].pk,
+        "outcome": "reached", "called_name": "王海燕", "phone": "139",
+    }  # fmt: skip
+
+
 MAKERS = {
+    "duty-contact": lambda world, dept, action: DutyContact.objects.create(
+        department=world.org[dept], name="接口人", phone="139"
+    ),
+    "event-call": lambda world, dept, action: make_call(world, dept),
     "fault": lambda world, dept, action: make_ticket(world, dept, TICKET_STATE.get(action, T.REPORTED)),
     "problem": lambda world, dept, action: make_problem(world, dept, PROBLEM_STATE.get(action, P.OPEN)),
     "quality-event": lambda world, dept, action: make_event(world, dept, EVENT_STATE.get(action, E.PUBLISHED)),
@@ -232,6 +282,10 @@ def body(world, basename, action, dept, obj):
 
 
 def create_body(world, basename, dept):
+    if basename == "duty-contact":
+        return {"department": world.org[dept].pk, "name": "接口人", "phone": "139"}
+    if basename == "event-call":
+        return call_body(world, dept)
     if basename == "fault":
         system = world.once(
             "system", lambda: InternalSystem.objects.create(code="pm-sys", name="矩阵系统", department=world.org["it"])
@@ -269,6 +323,15 @@ def prepare_page(world, name, action, dept, user, which):
     if name == "faults:report" and action == "create":
         # The form offers back-office and support departments only: report to IT's system team.
         return [], {**create_body(world, "fault", "it"), "level": "B"}
+    if name == "faults:event":
+        return [world.once(("read", "quality-event", dept), lambda: make_event(world, dept)).pk], None
+    if name == "faults:event-call":
+        payload = call_body(world, dept)
+        return [payload.pop("event")], payload
+    if name == "faults:contact-add":
+        return [], create_body(world, "duty-contact", dept)
+    if name == "faults:contact-remove":
+        return [MAKERS["duty-contact"](world, dept, "remove").pk], {}
     if name == "faults:detail":
         return [world.once(("read", "fault", dept), lambda: make_ticket(world, dept)).pk], None
     if name == "faults:act":

@@ -99,6 +99,8 @@ NAMED_DEPARTMENT = {
     "bill-run-announcement": "it",
     "event-report": "gov_enterprise",
     "event-publish": "custsvc",
+    "event-call-report": "nmc",  # the reporting department phones 客户服务部 (seed 003)
+    "event-call-publish": "custsvc",
     "event-script": "gov_enterprise",
     "event-cause-plan": "gov_enterprise",
     "event-hq-feedback": "gov_enterprise",
