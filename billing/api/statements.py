@@ -87,7 +87,5 @@ class PartnerViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordVie
         """The partner's statements, newest month first (voided re-runs included, marked by their state)."""
         partner = self.get_object()
         statements = selectors.statements_for(request.user).filter(partner=partner)
-        page = self.paginate_queryset(statements)
-        if page is None:
-            return Response(StatementSerializer(statements, many=True).data)
-        return self.get_paginated_response(StatementSerializer(page, many=True).data)
+        # A plain list, as every extra action answers (config/openapi.py): one statement a month.
+        return Response(StatementSerializer(statements, many=True).data)

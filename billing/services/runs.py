@@ -168,7 +168,7 @@ def bill_run_roll_back(*, run: BillRun, by: User, comment: str = "") -> BillRun:
     return run
 
 
-def bill_run_assign_operator(*, run: BillRun, operator: User, by: User) -> BillRun:
+def bill_run_assign_operator(*, run: BillRun, operator: User | None, by: User) -> BillRun:
     """An IT supervisor names another operator for a run not yet published (issue 14; B4.2/B4.3).
 
     The operator must be an active IT operator and not the run's verifier (four eyes). The run's

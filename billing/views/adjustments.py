@@ -117,4 +117,4 @@ def adjustment_evidence(request: AuthenticatedRequest, pk) -> FileResponse:
         handle = adjustment.evidence_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(adjustment.evidence_file.name).name)
+    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(adjustment.evidence_file.name or "").name)

@@ -68,7 +68,9 @@ def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
             "may": may,
             # B4.3: a settlement run's statements (its invoices are none)
             "statements": run.statements.select_related("partner").order_by("partner__code") if settlement else None,
-            "operators": services.it_operators().order_by("username") if may["assign"] else (),
+            "operators": services.it_operators().exclude(pk=run.verified_by_id).order_by("username")
+            if may["assign"]
+            else (),
         },
     )
 
