@@ -49,6 +49,16 @@ def may_report_anomaly(run, user) -> bool:
     return is_it_staff(user, *WRITER_ROLES)
 
 
+def may_assign_operator(run, user) -> bool:
+    """Issue 14 (B4.2/B4.3, who runs it): an IT supervisor names another operator for a run."""
+    return is_it_supervisor(run, user)
+
+
+def run_not_published(run) -> bool:
+    """A run's operator changes until it is published (``"published"``: this module imports no model)."""
+    return run.state != "published"
+
+
 def may_work_on(work_order, user) -> bool:
     """B4.5: a back-office admin or member of the work order's department (网络监控中心) accepts it and
     reports it done."""
@@ -67,6 +77,7 @@ RUN_BUTTONS: dict[str, Rule] = {
     "challenge": "challenge",
     "roll_back": "roll_back",
     "anomaly": (may_report_anomaly, None),
+    "assign": (may_assign_operator, run_not_published),
 }
 
 # B4.5: the work-order queue's buttons.

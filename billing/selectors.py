@@ -5,7 +5,17 @@ from org.access import reads_everything
 from org.models import Department
 from org.roles import Dept
 
-from .models import Adjustment, ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
+from .models import (
+    Adjustment,
+    ArrearsCase,
+    BillRun,
+    Customer,
+    Invoice,
+    Partner,
+    Service,
+    ServiceWorkOrder,
+    SettlementStatement,
+)
 
 
 def may_see_billing(user) -> bool:
@@ -90,3 +100,23 @@ def adjustments_for(user):
 
 def get_adjustment_for(user, pk, *, for_write: bool = False) -> Adjustment:
     return visible_record(adjustments_for(user), pk, for_write=for_write)
+
+
+def statements_for(user):
+    """B4.3: settlement statements, seen where invoices are; newest month first, then by partner."""
+    qs = SettlementStatement.objects.select_related("partner", "run").order_by("-period", "partner__code", "-pk")
+    return qs if may_see_billing(user) else qs.none()
+
+
+def get_statement_for(user, pk) -> SettlementStatement:
+    return visible_record(statements_for(user), pk)
+
+
+def partners_for(user):
+    """B4.3: the partners settled monthly (agents, content providers, channels), for whoever sees billing."""
+    qs = Partner.objects.order_by("code", "pk")
+    return qs if may_see_billing(user) else qs.none()
+
+
+def get_partner_for(user, pk) -> Partner:
+    return visible_record(partners_for(user), pk)

@@ -14,5 +14,10 @@ urlpatterns = [
     path("work-orders/", views.work_orders, name="work-orders"),
     path("work-orders/<int:pk>/<slug:name>/", views.work_order_action, name="work-order-action"),
     path("adjustments/", views.adjustment_list, name="adjustments"),
+    # before the actions: "evidence" is no action
+    path("adjustments/<int:pk>/evidence/", views.adjustment_evidence, name="adjustment-evidence"),
     path("adjustments/<int:pk>/<slug:name>/", views.adjustment_action, name="adjustment-action"),
+    path("statements/", views.statement_list, name="statements"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner"),
 ]

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -18,14 +19,21 @@ class AdjustmentSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     requested_by: serializers.StringRelatedField = serializers.StringRelatedField()
     decided_by: serializers.StringRelatedField = serializers.StringRelatedField()
+    evidence_url = serializers.SerializerMethodField(help_text="The protected download of the evidence file, if any")
 
     class Meta:
         model = Adjustment
         fields = [
-            "id", "customer", "customer_name", "service", "kind", "amount", "reason", "evidence", "evidence_file",
+            "id", "customer", "customer_name", "service", "kind", "amount", "reason", "evidence", "evidence_url",
             "corrects", "state", "requested_by", "created_at", "decided_by", "decided_at", "applied_to",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_evidence_url(self, adjustment) -> str | None:
+        """The page that streams the file to those who may see the adjustment, never the media path."""
+        if not adjustment.evidence_file:
+            return None
+        return reverse("billing:adjustment-evidence", args=[adjustment.pk])
 
 
 class AdjustmentInputSerializer(serializers.Serializer):

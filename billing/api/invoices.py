@@ -1,8 +1,5 @@
 """Invoices (B4.4), with CSV / Excel export."""
 
-import io
-
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,10 +7,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from core.viewsets import RecordViewSet
-from sla.exports import csv_writer, xlsx_append
 
 from .. import selectors
 from ..models import Invoice, InvoiceLine
+from .exports import XLSX, export_response
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
@@ -37,7 +34,6 @@ class InvoiceFilter(filters.FilterSet):
         fields = ["run", "customer", "period", "state"]
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = ["发票号", "客户编号", "客户名称", "账期", "状态", "金额（元）"]
 
 
@@ -65,23 +61,7 @@ class InvoiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordVie
     def export(self, request):
         """The filtered invoices as CSV (UTF-8 with BOM, for Excel) or an Excel workbook."""
         invoices = self.filter_queryset(self.get_queryset()).prefetch_related(None).order_by("number")
-        if request.query_params.get("as") == "xlsx":
-            from openpyxl import Workbook
-
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet(_("Invoices"))
-            xlsx_append(sheet, EXPORT_HEADERS)
-            for row in _export_rows(invoices.iterator(chunk_size=2000)):
-                xlsx_append(sheet, row[:5] + [float(row[5])])
-            buffer = io.BytesIO()
-            book.save(buffer)
-            response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-            response["Content-Disposition"] = 'attachment; filename="invoices.xlsx"'
-            return response
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="invoices.csv"'
-        response.write("\ufeff")
-        writer = csv_writer(response)  # user text (customer names) as text, never a formula
-        writer.writerow(EXPORT_HEADERS)
-        writer.writerows(_export_rows(invoices.iterator(chunk_size=2000)))
-        return response
+        return export_response(
+            as_=request.query_params.get("as"), name="invoices", sheet=_("Invoices"), headers=EXPORT_HEADERS,
+            rows=_export_rows(invoices.iterator(chunk_size=2000)), numbers=[5],
+        )  # fmt: skip

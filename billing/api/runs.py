@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.viewsets import RecordViewSet
+from org.models import User
 from sla.validators import SaneDatesSerializerMixin
 
 from .. import selectors, services
@@ -43,6 +44,12 @@ class BillRunCommentSerializer(serializers.Serializer):
 
 class BillRunAnomalySerializer(serializers.Serializer):
     text = serializers.CharField()
+
+
+class BillRunAssignSerializer(serializers.Serializer):
+    """Issue 14: the IT operator who runs it from now on (by user id)."""
+
+    operator = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
 
 
 class BillRunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
@@ -110,3 +117,9 @@ class BillRunViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.
         run = self.get_object()
         services.bill_run_report_anomaly(run=run, by=request.user, **body)
         return self._respond(run)
+
+    @extend_schema(request=BillRunAssignSerializer, responses=BillRunSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Issue 14: an IT supervisor names another IT operator for a run not yet published."""
+        return self._respond(self.perform_action(services.bill_run_assign_operator, BillRunAssignSerializer))

@@ -13,7 +13,7 @@ from .arrears import (
     overdue_balance,
     payment_record,
 )
-from .calendar import ANNOUNCE_DAY, on_duty_operator, run_due_at, run_warn_at
+from .calendar import ANNOUNCE_DAY, it_operators, on_duty_operator, run_due_at, run_warn_at
 from .circuits import service_from_confirmed_order
 from .invoicing import CHUNK, GENERATION_LOCK, bill_run_generate_invoices, bill_runs_resume_invoicing
 from .lines import CENT, active_days, late_repairs, money, month_bounds, service_lines, sla_credit_line, sla_credit_rule
@@ -23,6 +23,7 @@ from .runs import (
     RUN_MONTHS_AHEAD,
     RUN_MONTHS_BACK,
     bill_run_announce,
+    bill_run_assign_operator,
     bill_run_challenge,
     bill_run_finish_preprocessing,
     bill_run_get_or_schedule,
@@ -56,6 +57,7 @@ __all__ = [
     "arrears_scan",
     "arrears_size",
     "bill_run_announce",
+    "bill_run_assign_operator",
     "bill_run_challenge",
     "bill_run_finish_preprocessing",
     "bill_run_get_or_schedule",
@@ -72,6 +74,7 @@ __all__ = [
     "bill_runs_schedule_month",
     "bill_runs_resume_invoicing",
     "invoice_due_date",
+    "it_operators",
     "late_repairs",
     "money",
     "month_bounds",

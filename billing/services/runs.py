@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
 from org.models import Department, User
 from org.roles import Dept, Role
 from sla import services as sla
@@ -18,7 +18,7 @@ from sla.workflow import TransitionForbidden, apply_transition
 
 from .. import rules
 from ..models import Adjustment, BillRun, Invoice
-from .calendar import month_to_run, on_duty_operator, run_due_at, run_warn_at
+from .calendar import it_operators, month_to_run, on_duty_operator, run_due_at, run_warn_at
 
 ANNOUNCEMENT_KIND = "bill-run-announcement"
 
@@ -166,6 +166,38 @@ def bill_run_roll_back(*, run: BillRun, by: User, comment: str = "") -> BillRun:
         voided.update(state=Invoice.State.VOID)
         run.statements.filter(state=Invoice.State.DRAFT).update(state=Invoice.State.VOID)
     return run
+
+
+def bill_run_assign_operator(*, run: BillRun, operator: User | None, by: User) -> BillRun:
+    """An IT supervisor names another operator for a run not yet published (issue 14; B4.2/B4.3).
+
+    The operator must be an active IT operator and not the run's verifier (four eyes). The run's
+    deadline follows: its warning goes to the run's operator (``bill_run_warn``), so the new one is
+    told from now on; the change is on the run's audit trail. 403 for anyone but an IT supervisor, 409
+    for a published run, 400 for an operator who may not run it.
+    """
+    if not rules.may_assign_operator(run, by):
+        raise TransitionForbidden(_("Only an IT supervisor may assign the operator of a run."))
+    with transaction.atomic():
+        locked = BillRun.objects.select_for_update().get(pk=run.pk)
+        if not rules.run_not_published(locked):
+            raise Conflict(_("A published run keeps its operator."), code="run_published")
+        if operator is None or not it_operators().filter(pk=operator.pk).exists():
+            message = _("The operator must be an active IT operator.")
+            raise Invalid(message, code="not_an_it_operator", fields={"operator": [message]})
+        if operator.pk == locked.verified_by_id:
+            message = _("The verifier of a run cannot become its operator (four-eyes rule).")
+            raise Invalid(message, code="verifier_cannot_operate", fields={"operator": [message]})
+        before = locked.operator
+        if before is not None and before.pk == operator.pk:
+            return locked
+        locked.operator = operator
+        locked.save(update_fields=["operator"])
+        sla.audit_record(
+            subject=locked, actor=by, transition="assign_operator", from_state=locked.state, to_state=locked.state,
+            comment=f"{before or '—'} → {operator}",
+        )  # fmt: skip
+    return locked
 
 
 def bill_run_report_anomaly(*, run: BillRun, by: User, text: str) -> None:

@@ -1,12 +1,13 @@
 """Adjustments under four eyes (B4.4)."""
 
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -102,3 +103,18 @@ def adjustment_action(request: AuthenticatedRequest, pk, name) -> HttpResponse:
     ):
         messages.success(request, _("Done."))
     return redirect("billing:adjustments")
+
+
+@login_required
+def adjustment_evidence(request: AuthenticatedRequest, pk) -> FileResponse:
+    """B4.4 (issue 14): the evidence file of an adjustment, as a download, only to those who may see the
+    adjustment (``selectors.adjustments_for``); 404 alike for one outside their scope, one without a
+    file and a file gone from the storage. Media files are served by no other URL."""
+    adjustment = selectors.get_adjustment_for(request.user, pk)
+    if not adjustment.evidence_file:
+        raise Http404
+    try:
+        handle = adjustment.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(adjustment.evidence_file.name or "").name)

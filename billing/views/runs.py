@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core import views as pages
 from core.actions import available_actions
 from org.access import AuthenticatedRequest
+from org.models import User
 from sla.selectors import audit_trail_of, deadlines_of
 from sla.validators import parse_month
 
@@ -52,6 +53,9 @@ def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
     invoices = Paginator(run.invoices.select_related("customer").order_by("number"), 50).get_page(
         request.GET.get("page")
     )
+    # The buttons this person may press now (billing.rules): the template restates no rule.
+    may = available_actions(run, request.user, rules.RUN_BUTTONS)
+    settlement = run.kind == BillRun.Kind.SETTLEMENT
     return render(
         request,
         "billing/run_detail.html",
@@ -61,8 +65,12 @@ def run_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
             "invoices": invoices,
             "deadlines": deadlines_of(run),
             "trail": audit_trail_of(run),
-            # The buttons this person may press now (billing.rules): the template restates no rule.
-            "may": available_actions(run, request.user, rules.RUN_BUTTONS),
+            "may": may,
+            # B4.3: a settlement run's statements (its invoices are none)
+            "statements": run.statements.select_related("partner").order_by("partner__code") if settlement else None,
+            "operators": services.it_operators().exclude(pk=run.verified_by_id).order_by("username")
+            if may["assign"]
+            else (),
         },
     )
 
@@ -78,7 +86,14 @@ ACTIONS = {
     "challenge": lambda run, user, post: services.bill_run_challenge(run=run, by=user, comment=post.get("comment", "")),
     "roll-back": lambda run, user, post: services.bill_run_roll_back(run=run, by=user, comment=post.get("comment", "")),
     "anomaly": lambda run, user, post: services.bill_run_report_anomaly(run=run, by=user, text=post.get("comment", "")),
+    "assign": lambda run, user, post: services.bill_run_assign_operator(run=run, by=user, operator=_user(post)),
 }
+
+
+def _user(post) -> User | None:
+    """The person the form names by id (None if it names nobody: the service refuses with a message)."""
+    value = post.get("operator", "").strip()
+    return User.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
 
 @require_POST

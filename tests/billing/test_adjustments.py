@@ -203,4 +203,5 @@ def test_b4_4_the_evidence_file_is_uploaded_over_the_api(client, clerk, october,
     adjustment = Adjustment.objects.get()
     assert adjustment.amount == Decimal("12.30") and adjustment.evidence_file.read() == b"%PDF-1.4"
     listed = client.get(reverse("billing:adjustments"))
-    assert listed.status_code == 200 and adjustment.evidence_file.name in listed.content.decode()
+    download = reverse("billing:adjustment-evidence", args=[adjustment.pk])  # never the media path (issue 14)
+    assert listed.status_code == 200 and download in listed.content.decode()

@@ -15,9 +15,20 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from billing.models import Adjustment, ArrearsCase, BillRun, Customer, Invoice, Service, ServiceWorkOrder
+from billing.models import (
+    Adjustment,
+    ArrearsCase,
+    BillRun,
+    Customer,
+    Invoice,
+    Partner,
+    Service,
+    ServiceWorkOrder,
+    SettlementStatement,
+)
 from billing.services import CHECKLIST, bill_run_months
 from sla.validators import add_months
 from tests.permission_matrix import (
@@ -69,6 +80,8 @@ API = {
     ("bill-run", "publish"): it_only(supervisor=(200, 404)),
     ("bill-run", "challenge"): it_only(supervisor=(200, 404)),
     ("bill-run", "roll_back"): it_only(it_operator=(200, 404), supervisor=(200, 404)),
+    # Issue 14: the IT supervisor names another operator for a run not yet published.
+    ("bill-run", "assign"): it_only(supervisor=(200, 404)),
     ("bill-run", "anomaly"): {
         "*": (200, 404),
         "dispatcher": (200, 403),
@@ -105,6 +118,13 @@ API = {
         "back_member": (201, 403),
         ANON: (403, 403),
     },
+    # B4.3 settlement statements and partners (issue 14 §4): read-only, seen where invoices are.
+    ("statement", "list"): LIST,
+    ("statement", "retrieve"): SEE,
+    ("statement", "export"): LIST,
+    ("partner", "list"): LIST,
+    ("partner", "retrieve"): SEE,
+    ("partner", "statements"): SEE,
     ("adjustment", "approve"): it_only(it_operator=(200, 404), back_member=(200, 404)),
     ("adjustment", "reject"): it_only(it_operator=(200, 404), back_member=(200, 404)),
 }
@@ -142,6 +162,7 @@ RUN_ACTIONS = {
     "challenge": "challenge",
     "roll-back": "roll_back",
     "anomaly": "anomaly",
+    "assign": "assign",
 }
 PAGES = {
     ("billing:runs", "view"): LIST_SEE,
@@ -158,6 +179,11 @@ PAGES = {
     ("billing:adjustments", "create"): page_of(API[("adjustment", "create")], record=False),
     ("billing:adjustment-action", "approve"): page_of(API[("adjustment", "approve")]),
     ("billing:adjustment-action", "reject"): page_of(API[("adjustment", "reject")]),
+    # The evidence file (issue 14): to those who may see the adjustment, 404 to the others.
+    ("billing:adjustment-evidence", "view"): PAGE_SEE,
+    ("billing:statements", "view"): LIST_SEE,
+    ("billing:statement", "view"): PAGE_SEE,
+    ("billing:partner", "view"): PAGE_SEE,
 }
 WORK_ORDER_ROWS = {"work-order", "billing:work-orders", "billing:work-order-action"}
 
@@ -174,6 +200,7 @@ RUN_STATE = {
     "challenge": S.REVIEWING,
     "roll_back": S.CHECKING,
     "anomaly": S.CHECKING,
+    "assign": S.SCHEDULED,
 }
 
 
@@ -259,6 +286,25 @@ def make_adjustment(world):
     )  # fmt: skip
 
 
+def make_partner():
+    n = next(_n)
+    return Partner.objects.create(code=f"PT-PM-{n}", name=f"矩阵伙伴{n}", kind="agent", rate=Decimal("0.0500"))
+
+
+def make_statement(world):
+    run = world.once("settlement-run", lambda: BillRun.objects.create(period=date(2998, 1, 1), kind="settlement"))
+    return SettlementStatement.objects.create(
+        run=run, partner=make_partner(), period=run.period, revenue=Decimal("100.00"), rate=Decimal("0.0500"),
+        amount=Decimal("5.00"),
+    )  # fmt: skip
+
+
+def make_evidenced_adjustment(world):
+    adjustment = make_adjustment(world)
+    adjustment.evidence_file.save("证据.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return adjustment
+
+
 ADJUSTMENT_BODY = {"kind": "credit", "amount": "10.00", "reason": "多收", "evidence": "工单"}
 
 
@@ -272,12 +318,14 @@ def read_object(world, basename):
         "customer": make_customer,
         "work-order": lambda: make_work_order(world),
         "adjustment": lambda: make_adjustment(world),
+        "statement": lambda: make_statement(world),
+        "partner": make_partner,
     }
     return world.once(("read", basename), makers[basename])
 
 
 def prepare_api(world, basename, action, dept, user, which):
-    if action in ("list", "retrieve", "export"):
+    if action in ("list", "retrieve", "export", "statements"):
         obj = read_object(world, basename)
         return Call(obj=obj, listed=obj if action == "list" else None)
     if basename == "adjustment":
@@ -291,6 +339,8 @@ def prepare_api(world, basename, action, dept, user, which):
         return Call(obj=make_arrears(), body=BODY[action])
     if basename == "work-order":
         return Call(obj=make_work_order(world, WORK_ORDER_STATE[action]))
+    if action == "assign":  # an active IT operator, not the run's verifier (it has none yet)
+        return Call(obj=make_run(world, RUN_STATE[action]), body={"operator": world.users["it_operator"].pk})
     return Call(obj=make_run(world, RUN_STATE[action]), body=BODY.get(action, {}))
 
 
@@ -304,7 +354,11 @@ def prepare_page(world, name, action, dept, user, which):
         return [read_object(world, "bill-run").pk], None
     if name == "billing:run-action":
         run = make_run(world, RUN_STATE[RUN_ACTIONS[action]])
-        body = {"check": [code for code, _label in CHECKLIST], "comment": "矩阵"}
+        body = {
+            "check": [code for code, _label in CHECKLIST],
+            "comment": "矩阵",
+            "operator": world.users["it_operator"].pk,
+        }
         return [run.pk, action], body
     if name == "billing:invoice":
         return [read_object(world, "invoice").pk], None
@@ -322,6 +376,14 @@ def prepare_page(world, name, action, dept, user, which):
         return [], {"customer": make_customer().code, **ADJUSTMENT_BODY}
     if name == "billing:adjustment-action":
         return [make_adjustment(world).pk, action], {"comment": "矩阵"}
+    if name == "billing:adjustment-evidence":
+        return [world.once("evidenced", lambda: make_evidenced_adjustment(world)).pk], None
+    if name == "billing:statements":
+        return [], None
+    if name == "billing:statement":
+        return [read_object(world, "statement").pk], None
+    if name == "billing:partner":
+        return [read_object(world, "partner").pk], None
     raise AssertionError(name)
 
 
@@ -333,7 +395,8 @@ def actor(world, role, which, key):
 
 
 @pytest.fixture
-def world(org):
+def world(org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the evidence files the matrix uploads
     return make_world(org)
 
 
