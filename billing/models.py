@@ -148,8 +148,8 @@ class ServiceChange(models.Model):
                 name="service_change_once_per_order",
             )
         ]
-        verbose_name = _("circuit change")
-        verbose_name_plural = _("circuit changes")
+        verbose_name = _("circuit history entry")
+        verbose_name_plural = _("circuit history entries")
 
     def __str__(self):
         return f"{self.service_id} {self.kind} {self.on}"

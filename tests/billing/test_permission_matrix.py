@@ -84,6 +84,7 @@ API = {
     ("arrears", "record_payment"): it_only(it_operator=(200, 404), supervisor=(200, 404)),
     ("service", "list"): LIST,
     ("service", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
+    ("service", "history"): {"*": (200, 200), ANON: (403, 403)},  # issue 14 §1: a circuit's changes
     # Customers (issue 13 §6): those who may order for them (the front office; none here: "other" is a
     # back-office department), billing (IT) and the read-all roles.
     ("customer", "list"): LIST,
@@ -158,6 +159,11 @@ PAGES = {
     ("billing:adjustments", "create"): page_of(API[("adjustment", "create")], record=False),
     ("billing:adjustment-action", "approve"): page_of(API[("adjustment", "approve")]),
     ("billing:adjustment-action", "reject"): page_of(API[("adjustment", "reject")]),
+    # Issue 14 §1: circuits (and the order form's circuit search) are readable by every signed-in user,
+    # as the services API is; a circuit's invoices are listed only for those who see billing.
+    ("billing:circuits", "view"): viewed(page_of(API[("service", "list")])),
+    ("billing:circuit", "view"): viewed(page_of(API[("service", "retrieve")])),
+    ("billing:circuit-search", "view"): viewed(page_of(API[("service", "list")])),
 }
 WORK_ORDER_ROWS = {"work-order", "billing:work-orders", "billing:work-order-action"}
 
@@ -277,7 +283,7 @@ def read_object(world, basename):
 
 
 def prepare_api(world, basename, action, dept, user, which):
-    if action in ("list", "retrieve", "export"):
+    if action in ("list", "retrieve", "export", "history"):
         obj = read_object(world, basename)
         return Call(obj=obj, listed=obj if action == "list" else None)
     if basename == "adjustment":
@@ -322,6 +328,10 @@ def prepare_page(world, name, action, dept, user, which):
         return [], {"customer": make_customer().code, **ADJUSTMENT_BODY}
     if name == "billing:adjustment-action":
         return [make_adjustment(world).pk, action], {"comment": "矩阵"}
+    if name in ("billing:circuits", "billing:circuit-search"):
+        return [], None
+    if name == "billing:circuit":
+        return [read_object(world, "service").pk], None
     raise AssertionError(name)
 
 
