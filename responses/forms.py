@@ -56,7 +56,7 @@ class OrderForm(SaneDatesFormMixin, forms.ModelForm):
     """R1.1: a new order (and R1.11: one backfilled from a phone dispatch)."""
 
     service = CircuitField(
-        label=_("circuit"),
+        label=_("Circuit"),
         help_text=_("A change or decommission order: the circuit number (type it, or pick the customer's)."),
     )
     attachment = forms.FileField(label=_("Attachment"), required=False)
