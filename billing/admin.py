@@ -38,7 +38,7 @@ class ServiceChangeInline(admin.TabularInline):
     """Issue 14 §1: the circuit's history, written by confirmed orders only."""
 
     model = ServiceChange
-    fields = [
+    fields = (
         "on",
         "kind",
         "order_number",
@@ -47,7 +47,7 @@ class ServiceChangeInline(admin.TabularInline):
         "level",
         "previous_product",
         "previous_monthly_fee",
-    ]
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
