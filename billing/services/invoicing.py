@@ -100,10 +100,12 @@ def _generate(run: BillRun) -> int:
                 .values_list("customer_id", flat=True)
             )
             todo = [pk for pk in chunk if pk not in done]
-            services = Service.objects.filter(
-                Q(ended_on__isnull=True) | Q(ended_on__gte=first), customer_id__in=todo, activated_on__lte=last
-            ).order_by("customer_id", "code")
-            changes = fee_changes(todo, first)  # issue 14 §1: one query per chunk
+            services = list(
+                Service.objects.filter(
+                    Q(ended_on__isnull=True) | Q(ended_on__gte=first), customer_id__in=todo, activated_on__lte=last
+                ).order_by("customer_id", "code")
+            )
+            changes = fee_changes([s.pk for s in services], first)  # issue 14 §1: one query per chunk
             lines_by_customer: dict[int, list[InvoiceLine]] = {pk: [] for pk in todo}
             for service in services:
                 lines_by_customer[service.customer_id] += service_lines(service, first, changes.get(service.pk))

@@ -150,7 +150,7 @@ def changed(service, on, old_fee, new_fee):
 
 
 def lines_of(service, period):
-    changes = billing.fee_changes([service.customer_id], period).get(service.pk)
+    changes = billing.fee_changes([service.pk], period).get(service.pk)
     return [(line.days, line.amount) for line in billing.service_lines(service, period, changes)]
 
 
