@@ -3,7 +3,17 @@ from django.contrib import admin
 
 from sla.validators import SaneDatesFormMixin
 
-from .models import ArrearsCase, BillRun, Customer, Invoice, Partner, Product, Service, SettlementStatement
+from .models import (
+    ArrearsCase,
+    BillRun,
+    Customer,
+    Invoice,
+    Partner,
+    Product,
+    Service,
+    ServiceChange,
+    SettlementStatement,
+)
 
 
 @admin.register(Customer)
@@ -24,9 +34,32 @@ class ServiceForm(SaneDatesFormMixin, forms.ModelForm):
         ]  # fmt: skip
 
 
+class ServiceChangeInline(admin.TabularInline):
+    """Issue 14 §1: the circuit's history, written by confirmed orders only."""
+
+    model = ServiceChange
+    fields = (
+        "on",
+        "kind",
+        "order_number",
+        "product",
+        "monthly_fee",
+        "level",
+        "previous_product",
+        "previous_monthly_fee",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
+    inlines = [ServiceChangeInline]
     list_display = ["code", "customer", "product", "level", "state", "monthly_fee", "activated_on", "ended_on"]
     list_filter = ["state", "level"]
     search_fields = ["code", "customer__name"]

@@ -112,6 +112,49 @@ class Service(models.Model):
         return f"{self.code} {self.product}"
 
 
+class ServiceChange(models.Model):
+    """A step of a circuit's history (B4.1, issue 14 §1): activated, changed or ended by a confirmed
+    order, effective on ``on`` (the confirmation day, Asia/Shanghai), with the tariff from that day
+    (and, for a change, the one before it). The order is named by id and number only: billing does
+    not import responses."""
+
+    class Kind(models.TextChoices):
+        ACTIVATED = "activated", _("Activated")
+        CHANGED = "changed", pgettext_lazy("circuit history", "Changed")
+        ENDED = "ended", _("Ended")
+
+    service = models.ForeignKey(Service, verbose_name=_("circuit"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    on = models.DateField(_("effective day"))
+    order_id = models.PositiveBigIntegerField(_("order id"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=40, blank=True)
+    product = models.CharField(_("product"), max_length=100)
+    monthly_fee = models.DecimalField(_("monthly fee (CNY)"), max_digits=12, decimal_places=2)
+    level = models.CharField(_("service level"), max_length=1, choices=Level.choices)
+    # What the circuit was billed before a change (the invoice of the month prorates between the two).
+    previous_product = models.CharField(_("previous product"), max_length=100, blank=True)
+    previous_monthly_fee = models.DecimalField(
+        _("previous monthly fee (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service_id", "on", "id"]
+        indexes = [models.Index(fields=["on", "service"], name="service_change_on_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "order_id", "kind"],
+                condition=Q(order_id__isnull=False),
+                name="service_change_once_per_order",
+            )
+        ]
+        verbose_name = _("circuit history entry")
+        verbose_name_plural = _("circuit history entries")
+
+    def __str__(self):
+        return f"{self.service_id} {self.kind} {self.on}"
+
+
 class BillRun(ConcurrentTransitionMixin, models.Model):
     """A monthly bill run (出账, B4.2) or settlement run (结算, B4.3) for a natural month.
 

@@ -1,5 +1,7 @@
 """Reads of billing."""
 
+from django.db.models import Q
+
 from core.lookups import visible_record
 from org.access import reads_everything
 from org.models import Department
@@ -120,3 +122,44 @@ def partners_for(user):
 
 def get_partner_for(user, pk) -> Partner:
     return visible_record(partners_for(user), pk)
+
+
+def get_service_for(user, pk) -> Service:
+    """The circuit ``pk`` (issue 14 §1) as ``user`` may see it, else ``NotFound`` (404)."""
+    return visible_record(services_for(user), pk)
+
+
+def circuits_search(user, query: str = "", customer=None):
+    """Issue 14 §1: circuits by circuit number or customer name (or customer number), optionally
+    of one customer; whoever may see services."""
+    qs = services_for(user).order_by("code")
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(code__icontains=query) | Q(customer__name__icontains=query) | Q(customer__code=query))
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    return qs
+
+
+def circuit_history(service: Service) -> dict:
+    """Issue 14 §1: a circuit's history — its changes, the orders that named it, its fault tickets
+    and its invoices. Orders and faults are read through the app registry: billing does not import
+    the apps above it."""
+    from django.apps import apps
+
+    orders = (
+        apps.get_model("responses", "Order")
+        .objects.filter(service=service)
+        .select_related("business_type", "front_department")
+        .order_by("-created_at", "-id")[:50]
+    )
+    faults = apps.get_model("faults", "FaultTicket").objects.filter(service=service).order_by("-id")[:50]
+    invoices = (
+        Invoice.objects.filter(lines__service=service).exclude(state=Invoice.State.VOID).distinct().order_by("-period")
+    )
+    return {
+        "changes": list(service.changes.order_by("on", "id")),
+        "orders": list(orders),
+        "faults": list(faults),
+        "invoices": list(invoices[:36]),
+    }

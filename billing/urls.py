@@ -13,6 +13,9 @@ urlpatterns = [
     path("arrears/", views.arrears_list, name="arrears"),
     path("work-orders/", views.work_orders, name="work-orders"),
     path("work-orders/<int:pk>/<slug:name>/", views.work_order_action, name="work-order-action"),
+    path("circuits/", views.circuit_list, name="circuits"),
+    path("circuits/search/", views.circuit_search, name="circuit-search"),
+    path("circuits/<int:pk>/", views.circuit_detail, name="circuit"),
     path("adjustments/", views.adjustment_list, name="adjustments"),
     # before the actions: "evidence" is no action
     path("adjustments/<int:pk>/evidence/", views.adjustment_evidence, name="adjustment-evidence"),

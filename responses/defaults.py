@@ -37,6 +37,7 @@ CATALOGUE: list[tuple[str, str, tuple[str, ...]]] = [
     ("expansion", "扩容", ("is_expansion",)),
     ("residential-wiring", "住宅布线", ("is_residential_wiring",)),
     ("decommission", "退网", ("is_decommission",)),
+    ("circuit-change", "业务变更", ("is_change",)),
     ("phone", "普通电话", ()),
     ("broadband", "宽带接入", ()),
 ]
@@ -48,6 +49,7 @@ FLAGS = (
     "is_expansion",
     "is_residential_wiring",
     "is_decommission",
+    "is_change",
     "is_system_integration",
     "is_fibre_lease",
 )

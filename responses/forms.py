@@ -3,10 +3,11 @@ orders (R1.13), requisitions (R1.7), expansion requests (R1.15), the recovery le
 decisions (R1.18). They only check the shape of the input; the services decide the rules."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import Customer
+from billing.models import Customer, Product, Service
 from org.models import Department
 from sla.validators import FIRST_YEAR, LAST_YEAR, SaneDatesFormMixin
 
@@ -26,9 +27,38 @@ from .services.equipment import MAX_QUANTITY
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class CircuitField(forms.CharField):
+    """Issue 14 §1: the circuit a change or decommission order names, typed as its circuit number
+    (the page offers the customer's active circuits in a ``<datalist>``); resolved to the service
+    here, the order service checks that it is the customer's and active."""
+
+    def __init__(self, **kwargs):
+        attrs = {"list": "circuit-options", "autocomplete": "off"}
+        attrs["data-search-url"] = reverse_lazy("billing:circuit-search")
+        super().__init__(max_length=40, required=False, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return Service.objects.filter(pk=value).values_list("code", flat=True).first() or ""
+        return getattr(value, "code", value)
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        service = Service.objects.select_related("customer").filter(code=code).first()
+        if service is None:
+            raise forms.ValidationError(_("No circuit has the number %(code)s.") % {"code": code})
+        return service
+
+
 class OrderForm(SaneDatesFormMixin, forms.ModelForm):
     """R1.1: a new order (and R1.11: one backfilled from a phone dispatch)."""
 
+    service = CircuitField(
+        label=_("Circuit"),
+        help_text=_("A change or decommission order: the circuit number (type it, or pick the customer's)."),
+    )
     attachment = forms.FileField(label=_("Attachment"), required=False)
     confirm_over_quota = forms.BooleanField(label=_("Submit although over the quota"), required=False)
 
@@ -49,6 +79,14 @@ class OrderForm(SaneDatesFormMixin, forms.ModelForm):
         )
         for name in ("location", "contact_person", "contact_phone"):
             self.fields[name].required = False  # the service names what is missing (R1.1)
+        self.fields["new_product"].queryset = Product.objects.order_by("name")
+        customer = self.data.get("customer") if self.is_bound else None
+        # Issue 14 §1: the chosen customer's active circuits for the circuit field's <datalist>.
+        self.circuit_options = (
+            Service.objects.filter(customer_id=customer, state=Service.State.ACTIVE).order_by("code")[:50]
+            if str(customer or "").isdigit()
+            else Service.objects.none()
+        )
 
 
 class PhoneDispatchForm(SaneDatesFormMixin, forms.ModelForm):

@@ -1,11 +1,14 @@
 """Customer services (circuits, B4.1) and the customers orders are raised for."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from core.viewsets import RecordViewSet, SearchableViewSet
 
 from .. import selectors
-from ..models import Customer, Service
+from ..models import Customer, Service, ServiceChange
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -19,13 +22,30 @@ class ServiceSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class ServiceChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceChange
+        fields = [
+            "id", "kind", "on", "order_id", "order_number", "product", "monthly_fee", "level", "previous_product",
+            "previous_monthly_fee", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
 class ServiceViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, RecordViewSet):
-    """B4.1: customer services (circuits)."""
+    """B4.1: customer services (circuits); ``history/``: a circuit's changes (issue 14 §1)."""
 
     model = Service
     serializer_class = ServiceSerializer
     filterset_fields = ["state", "customer", "level"]
     selector = selectors.services_for
+
+    @extend_schema(responses={200: ServiceChangeSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Issue 14 §1: the circuit's changes (activated, changed, ended) by day, oldest first."""
+        service = self.get_object()
+        return Response(ServiceChangeSerializer(service.changes.order_by("on", "id"), many=True).data)
 
 
 class CustomerSerializer(serializers.ModelSerializer):

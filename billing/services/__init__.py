@@ -16,7 +16,17 @@ from .arrears import (
 from .calendar import ANNOUNCE_DAY, it_operators, on_duty_operator, run_due_at, run_warn_at
 from .circuits import service_from_confirmed_order
 from .invoicing import CHUNK, GENERATION_LOCK, bill_run_generate_invoices, bill_runs_resume_invoicing
-from .lines import CENT, active_days, late_repairs, money, month_bounds, service_lines, sla_credit_line, sla_credit_rule
+from .lines import (
+    CENT,
+    active_days,
+    fee_changes,
+    late_repairs,
+    money,
+    month_bounds,
+    service_lines,
+    sla_credit_line,
+    sla_credit_rule,
+)
 from .runs import (
     ANNOUNCEMENT_KIND,
     CHECKLIST,
@@ -75,6 +85,7 @@ __all__ = [
     "bill_runs_resume_invoicing",
     "invoice_due_date",
     "it_operators",
+    "fee_changes",
     "late_repairs",
     "money",
     "month_bounds",

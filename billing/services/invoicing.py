@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sla.workflow import apply_transition
 
 from ..models import Adjustment, BillRun, Customer, Invoice, InvoiceLine, Partner, Service, SettlementStatement
-from .lines import late_repairs, money, month_bounds, service_lines, sla_credit_line
+from .lines import fee_changes, late_repairs, money, month_bounds, service_lines, sla_credit_line
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +100,15 @@ def _generate(run: BillRun) -> int:
                 .values_list("customer_id", flat=True)
             )
             todo = [pk for pk in chunk if pk not in done]
-            services = Service.objects.filter(
-                Q(ended_on__isnull=True) | Q(ended_on__gte=first), customer_id__in=todo, activated_on__lte=last
-            ).order_by("customer_id", "code")
+            services = list(
+                Service.objects.filter(
+                    Q(ended_on__isnull=True) | Q(ended_on__gte=first), customer_id__in=todo, activated_on__lte=last
+                ).order_by("customer_id", "code")
+            )
+            changes = fee_changes([s.pk for s in services], first)  # issue 14 §1: one query per chunk
             lines_by_customer: dict[int, list[InvoiceLine]] = {pk: [] for pk in todo}
             for service in services:
-                lines_by_customer[service.customer_id] += service_lines(service, first)
+                lines_by_customer[service.customer_id] += service_lines(service, first, changes.get(service.pk))
                 if service.pk in late:
                     credit = sla_credit_line(service, late[service.pk])
                     if credit is not None:

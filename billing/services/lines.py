@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import InvoiceLine, Service
+from ..models import InvoiceLine, Service, ServiceChange
 
 CENT = Decimal("0.01")
 
@@ -32,23 +32,65 @@ def active_days(service: Service, first: date, last: date) -> int:
     return max((end - start).days + 1, 0)
 
 
-def service_lines(service: Service, period: date) -> list[InvoiceLine]:
-    """B4.4: the monthly fee prorated by active days; the one-time fee in the activation month."""
+#: A change of a circuit's tariff inside or after a month: (effective day, product and monthly fee before it).
+FeeChange = tuple[date, str, Decimal]
+
+
+def fee_changes(service_ids, first: date) -> dict[int, list[FeeChange]]:
+    """Service id → its tariff changes effective after ``first`` (sorted), for ``service_ids``: ONE
+    query for a whole chunk of the bill run (issue 14 §1; by service id, no join)."""
+    rows = (
+        ServiceChange.objects.filter(kind=ServiceChange.Kind.CHANGED, on__gt=first, service_id__in=service_ids)
+        .order_by("service_id", "on", "id")
+        .values_list("service_id", "on", "previous_product", "previous_monthly_fee")
+    )
+    result: dict[int, list[FeeChange]] = {}
+    for service_id, on, product, fee in rows:
+        result.setdefault(service_id, []).append((on, product, fee if fee is not None else Decimal("0.00")))
+    return result
+
+
+def _segments(service: Service, start: date, end: date, changes: list[FeeChange]) -> list[tuple[int, str, Decimal]]:
+    """(days, product, monthly fee) of each stretch of [start, end] billed at one tariff. The tariff
+    on a day is the one before the first change effective after that day, else the current one."""
+    cuts = [c for c in changes if start < c[0] <= end]
+    segments = []
+    for on, product, fee in cuts:
+        segments.append(((on - start).days, product, fee))
+        start = on
+    later = [c for c in changes if c[0] > end]
+    tail = (later[0][1], later[0][2]) if later else (service.product, service.monthly_fee)
+    segments.append(((end - start).days + 1, *tail))
+    return [s for s in segments if s[0] > 0]
+
+
+def service_lines(service: Service, period: date, changes: list[FeeChange] | None = None) -> list[InvoiceLine]:
+    """B4.4: the monthly fee prorated by active days; the one-time fee in the activation month.
+
+    Issue 14 §1: ``changes`` (from ``fee_changes``) split the month at each tariff change: the days
+    before the change day at the old fee, the change day itself and the days after at the new fee;
+    the end day of a decommissioned circuit is billed (``active_days`` counts it). Each stretch is
+    its own line, ``money(fee * days / month_days)`` in exact Decimal."""
     first, last = month_bounds(period)
     lines = []
     days = active_days(service, first, last)
     month_days = last.day
-    if days and service.monthly_fee:
-        amount = money(service.monthly_fee * days / month_days)
-        lines.append(
-            InvoiceLine(
-                service=service,
-                kind=InvoiceLine.Kind.MONTHLY,
-                days=days,
-                amount=amount,
-                description=f"{service.code} {service.product} {days}/{month_days}",
+    if days and changes:
+        start = max(cast(date, service.activated_on), first)
+        stretches = _segments(service, start, start + timedelta(days=days - 1), changes)
+    else:
+        stretches = [(days, service.product, service.monthly_fee)] if days else []
+    for stretch_days, product, fee in stretches:
+        if fee:
+            lines.append(
+                InvoiceLine(
+                    service=service,
+                    kind=InvoiceLine.Kind.MONTHLY,
+                    days=stretch_days,
+                    amount=money(fee * stretch_days / month_days),
+                    description=f"{service.code} {product} {stretch_days}/{month_days}",
+                )
             )
-        )
     if service.one_time_fee and service.activated_on and first <= service.activated_on <= last:
         lines.append(
             InvoiceLine(

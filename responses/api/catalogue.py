@@ -12,7 +12,7 @@ from .base import NowContextMixin
 class BusinessTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = BusinessType
-        fields = ["id", "code", "name", "is_key", "needs_attachment", "needs_agreement"]
+        fields = ["id", "code", "name", "is_key", "needs_attachment", "needs_agreement", "is_change", "is_decommission"]
         read_only_fields = fields
 
 

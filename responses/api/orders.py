@@ -9,7 +9,7 @@ from rest_framework import exceptions, mixins, parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from billing.models import Customer
+from billing.models import Customer, Product, Service
 from org.models import Department
 from sla.api import DeadlineSerializer
 from sla.models import Deadline, Level
@@ -72,6 +72,8 @@ class OrderSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, TimeLeftMixin
             "phoned_at",
             "clarification",
             "circuit_first_used_on",  # R1.17
+            "service",  # issue 14 §1: the circuit (opened, changed or ended by the order)
+            "new_product",
         ]
 
     def _is_open(self, obj) -> bool:
@@ -107,9 +109,10 @@ class OrderDetailSerializer(OrderSerializer):
 
     steps = OrderStepBriefSerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
+    service_code = serializers.CharField(source="service.code", read_only=True, default=None)
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "steps", "deadlines"]
+        fields = [*OrderSerializer.Meta.fields, "service_code", "steps", "deadlines"]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, obj):
@@ -129,6 +132,12 @@ class OrderCreateSerializer(SaneDatesSerializerMixin, CachedFieldsMixin, seriali
     )
     equipment = OrderEquipmentSerializer(many=True, required=False)
     level = serializers.CharField(max_length=1, help_text="A, B or C")
+    # Issue 14 §1: the circuit id a change or decommission order names (one of the customer's active
+    # circuits: the order service checks, 400 otherwise) and a change's new tariff.
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.select_related("customer"), required=False, allow_null=True
+    )
+    new_product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Order

@@ -16,6 +16,8 @@ class BusinessType(models.Model):
     is_expansion = models.BooleanField(_("capacity expansion"), default=False)
     is_residential_wiring = models.BooleanField(_("residential wiring"), default=False)
     is_decommission = models.BooleanField(_("decommission"), default=False)
+    # Issue 14 §1 (B4.1): a change of an existing circuit (its level or tariff), named on the order.
+    is_change = models.BooleanField(_("circuit change"), default=False, db_default=False)
     is_system_integration = models.BooleanField(_("system integration"), default=False)
     # R1.20: a fibre lease (光纤出租 …): 线路维护中心 keeps a fibre test report.
     is_fibre_lease = models.BooleanField(_("fibre lease"), default=False, db_default=False)

@@ -200,6 +200,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
     # R1.17: the circuit the order opened and when it was first used.
     service = models.ForeignKey("billing.Service", null=True, blank=True, on_delete=models.SET_NULL)
     circuit_first_used_on = models.DateField(_("circuit first used on"), null=True, blank=True)
+    # Issue 14 §1 (B4.1): a change order's new tariff; empty, the circuit keeps its product and fees.
+    new_product = models.ForeignKey(
+        "billing.Product",
+        verbose_name=_("new product (tariff)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A change order: the tariff from the confirmation day; empty keeps the current one."),
+    )
 
     class Meta:
         ordering = ["-key_rank", "due_at", "id"]

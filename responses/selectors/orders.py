@@ -63,11 +63,15 @@ def get_order_for(user, pk, *, for_write: bool = False) -> Order:
     """The order ``pk`` as ``user`` may see it, with its steps, attachments, equipment and recovered
     items (the order's page); ``core.errors.NotFound`` (404) when it does not exist or is outside
     their scope (issue 12 §2). ``for_write`` locks the order's row."""
-    qs = orders_visible_to(user).prefetch_related(
-        Prefetch("steps", queryset=WorkStep.objects.select_related("department", "accepted_by")),
-        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
-        "equipment_needs",
-        "recovered",
+    qs = (
+        orders_visible_to(user)
+        .select_related("service", "new_product")
+        .prefetch_related(
+            Prefetch("steps", queryset=WorkStep.objects.select_related("department", "accepted_by")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            "equipment_needs",
+            "recovered",
+        )
     )
     return visible_record(qs, pk, for_write=for_write)
 
@@ -233,6 +237,9 @@ def unused_circuits(*, as_of: date | None = None):
             service__state="active",
             service__activated_on__lte=cutoff,
             circuit_first_used_on__isnull=True,
+            # Issue 14 §1: the orders that opened the circuit, not those that changed or end it.
+            business_type__is_change=False,
+            business_type__is_decommission=False,
         )
         .order_by("front_department__code", "service__activated_on")
     )

@@ -66,3 +66,27 @@ def circuit_record_first_use(
 def check_first_use_at_confirmation(order: Order, used_on: date | None, at: datetime) -> date | None:
     """R1.17: the first use given with the confirmation (optional), checked before anything is saved."""
     return None if used_on is None else _check_used_on(order, used_on, at)
+
+
+def check_named_circuit(btype, data: dict, errors: dict[str, str]) -> None:
+    """Issue 14 §1 (B4.1): a change or decommission order names the circuit it changes or ends; a
+    named circuit is one of the order's customer's active circuits; only a change names a new tariff."""
+    service = data.get("service")
+    if service is None:
+        if btype is not None and (btype.is_change or btype.is_decommission):
+            errors["service"] = _(
+                "A change or decommission order names the circuit it changes or ends: enter its circuit number."
+            )
+    else:
+        customer = data.get("customer")
+        if customer is not None and service.customer_id != customer.pk:
+            errors["service"] = _("Circuit %(code)s is not a circuit of %(customer)s.") % {
+                "code": service.code,
+                "customer": customer.name,
+            }
+        elif service.state != service.State.ACTIVE:
+            errors["service"] = _("Circuit %(code)s is not active: only an active circuit is changed or ended.") % {
+                "code": service.code
+            }
+    if data.get("new_product") is not None and not (btype is not None and btype.is_change):
+        errors["new_product"] = _("Only a change order names a new product.")

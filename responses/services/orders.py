@@ -37,7 +37,7 @@ from ._common import (
     _reassess,
     _require_front_admin,
 )
-from .circuits import check_first_use_at_confirmation, record_first_use
+from .circuits import check_first_use_at_confirmation, check_named_circuit, record_first_use
 from .equipment import equipment_send_emergency
 from .worker_names import worker_names_tell
 
@@ -74,6 +74,8 @@ ORDER_FIELDS = (
     "is_emergency",
     "is_restricted_site",
     "requisition",
+    "service",  # issue 14 §1: the circuit a change or decommission order names
+    "new_product",
 )
 
 
@@ -116,6 +118,7 @@ def order_validate_content(*, front_department: Department, data: dict, attachme
             _check_agreement(btype, data, errors)
         if btype.is_residential_wiring and front_department.code != Dept.PUBLIC:
             errors["business_type"] = _("Residential wiring needs come from 公众客户部.")
+    check_named_circuit(btype, data, errors)  # issue 14 §1 (B4.1)
     if front_department.side != Department.Side.FRONT:
         errors["front_department"] = _("Only a front-office department raises orders.")
     requisition = data.get("requisition")
@@ -161,7 +164,8 @@ def order_create(*, by: User, data: dict, equipment: list[tuple] | None = None) 
     order = Order(front_department=department, created_by=by, **{k: data[k] for k in ORDER_FIELDS if k in data})
     _key_flags(order)
     # The related rows were just loaded: no need to look them up again.
-    order.full_clean(exclude=["number", "created_by", "state", "front_department", "customer", "business_type"])
+    related = ["front_department", "customer", "business_type", "service", "new_product"]
+    order.full_clean(exclude=["number", "created_by", "state", *related])
     order.save()
     for item, quantity, *note in equipment or []:
         EquipmentNeed.objects.create(order=order, item=item, quantity=quantity, note=note[0] if note else "")

@@ -97,6 +97,7 @@ API = {
     ("arrears", "record_payment"): it_only(it_operator=(200, 404), supervisor=(200, 404)),
     ("service", "list"): LIST,
     ("service", "retrieve"): {"*": (200, 200), ANON: (403, 403)},
+    ("service", "history"): {"*": (200, 200), ANON: (403, 403)},  # issue 14 §1: a circuit's changes
     # Customers (issue 13 §6): those who may order for them (the front office; none here: "other" is a
     # back-office department), billing (IT) and the read-all roles.
     ("customer", "list"): LIST,
@@ -184,6 +185,11 @@ PAGES = {
     ("billing:statements", "view"): LIST_SEE,
     ("billing:statement", "view"): PAGE_SEE,
     ("billing:partner", "view"): PAGE_SEE,
+    # Issue 14 §1: circuits (and the order form's circuit search) are readable by every signed-in user,
+    # as the services API is; a circuit's invoices are listed only for those who see billing.
+    ("billing:circuits", "view"): viewed(page_of(API[("service", "list")])),
+    ("billing:circuit", "view"): viewed(page_of(API[("service", "retrieve")])),
+    ("billing:circuit-search", "view"): viewed(page_of(API[("service", "list")])),
 }
 WORK_ORDER_ROWS = {"work-order", "billing:work-orders", "billing:work-order-action"}
 
@@ -325,7 +331,7 @@ def read_object(world, basename):
 
 
 def prepare_api(world, basename, action, dept, user, which):
-    if action in ("list", "retrieve", "export", "statements"):
+    if action in ("list", "retrieve", "export", "statements", "history"):
         obj = read_object(world, basename)
         return Call(obj=obj, listed=obj if action == "list" else None)
     if basename == "adjustment":
@@ -384,6 +390,10 @@ def prepare_page(world, name, action, dept, user, which):
         return [read_object(world, "statement").pk], None
     if name == "billing:partner":
         return [read_object(world, "partner").pk], None
+    if name in ("billing:circuits", "billing:circuit-search"):
+        return [], None
+    if name == "billing:circuit":
+        return [read_object(world, "service").pk], None
     raise AssertionError(name)
 
 

@@ -49,7 +49,7 @@ def test_b4_1_confirmed_order_creates_then_changes_then_ends_its_service(cat, pe
     service.refresh_from_db()
     assert service.level == "A" and Service.objects.filter(customer=order.customer).count() == 1
 
-    decommission = naming(service, make_order(people["zq_admin"], cat["decommission"], customer=order.customer))
+    decommission = make_order(people["zq_admin"], cat["decommission"], customer=order.customer, service=service)
     service_from_confirmed_order(order=decommission, at=datetime(2026, 12, 9, 10, 0, tzinfo=SH))
     service.refresh_from_db()
     assert (service.state, service.ended_on) == ("ended", date(2026, 12, 9))

@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from billing.models import Customer
+from billing.models import Customer, Service
 from responses.models import Order
 from responses.services import order_create
 
@@ -33,7 +33,18 @@ def order_data(business_type, **overrides) -> dict:
         "description": "test",
     }
     data.update(overrides)
+    if "service" not in data and (business_type.is_decommission or getattr(business_type, "is_change", False)):
+        # Issue 14 §1: a change or decommission order names one of its customer's active circuits.
+        data["service"] = circuit_of(data["customer"])
     return data
+
+
+def circuit_of(customer, **fields) -> Service:
+    """An active circuit of ``customer`` (issue 14 §1)."""
+    n = Service.objects.count() + 1
+    defaults = {"code": f"CIR-{customer.pk}-{n}", "product": "数据专线", "state": Service.State.ACTIVE}
+    defaults.setdefault("activated_on", timezone.localdate() - timedelta(days=400))
+    return Service.objects.create(customer=customer, **(defaults | fields))
 
 
 def make_order(by, business_type, **overrides) -> Order:
