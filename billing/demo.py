@@ -54,9 +54,7 @@ def _link_partners() -> None:
 
 def _pay_all_but_debtors(period, by: User) -> None:
     """Every customer but DEBTORS pays its invoice of ``period`` (once: the reference names it)."""
-    invoices = Invoice.objects.filter(period=period, state=Invoice.State.PUBLISHED).exclude(
-        customer__code__in=DEBTORS
-    )
+    invoices = Invoice.objects.filter(period=period, state=Invoice.State.PUBLISHED).exclude(customer__code__in=DEBTORS)
     for invoice in invoices.select_related("customer"):
         reference = f"DEMO-{invoice.number}"
         if not Payment.objects.filter(reference=reference).exists():
