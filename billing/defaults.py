@@ -60,3 +60,10 @@ def load_demo(stdout=None):
                 "one_time_fee": once, "state": Service.State.ACTIVE, "activated_on": date(2026, 1, 1),
             },
         )  # fmt: skip
+
+
+def load_demo_month(stdout=None, options=None):
+    """The demo's runs, invoices, statements and arrears (billing/demo.py); after every app's demo data."""
+    from .demo import load_demo_month as load
+
+    load(stdout, options)

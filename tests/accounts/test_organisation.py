@@ -31,6 +31,11 @@ def test_seed_demo_loads_the_organisation_roles_limits_and_one_user_per_role(cap
     # Running it again changes nothing.
     call_command("seed_demo")
     assert User.objects.filter(username="zq_admin").count() == 1
+    # B4.2 four eyes: a second IT operator and an IT supervisor (issue 14 §6; the month: tests/billing/test_demo.py)
+    it = User.objects.filter(department__code="it")
+    operators = set(it.filter(groups__name="it_operator").values_list("username", flat=True))
+    assert operators == {"it_operator", "it_operator2"}
+    assert list(it.filter(groups__name="supervisor").values_list("username", flat=True)) == ["it_supervisor"]
     assert Department.objects.count() == 15
 
 

@@ -28,11 +28,27 @@ DEMO_USERS = [
     ("viewer", "中心经理", "center", [Role.VIEWER]),
     ("it_operator", "IT运维员", "it", [Role.IT_OPERATOR]),
     ("auditor", "审计员", "it", [Role.AUDITOR]),
+    # Four eyes (B4.2): a second IT operator verifies a run the first checked; the IT supervisor publishes.
+    ("it_operator2", "IT运维员二", "it", [Role.IT_OPERATOR]),
+    ("it_supervisor", "IT管理部主管", "it", [Role.SUPERVISOR]),
 ]
+# Demo steps that need every app's demo data first: billing's month bills the circuits the order
+# history confirmed. Each is <app>.defaults.<function>(stdout, options).
+DEMO_LATE_STEPS = [("billing", "load_demo_month")]
+BILL_RUN_CHOICES = ["published", "scheduled"]
 
 
 class Command(BaseCommand):
-    help = "Load departments, roles, default SLA limits and demo users (idempotent)."
+    help = "Load departments, roles, default SLA limits, demo users and demo data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bill-run",
+            choices=BILL_RUN_CHOICES,
+            default="published",
+            help="Last month's bill and settlement runs: published (default), or left scheduled as the "
+            "calendar leaves them at 00:00 on the 1st, to be taken through by hand.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -42,14 +58,22 @@ class Command(BaseCommand):
         self._create_users(departments, groups)
         # Each business app may ship demo data as <app>.defaults.load_demo(stdout).
         for app in DEMO_APPS:
-            try:
-                module = import_module(f"{app}.defaults")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.defaults":
-                    raise
-                continue
+            module = self._defaults(app)
             if hasattr(module, "load_demo"):
                 module.load_demo(self.stdout)
+        for app, function in DEMO_LATE_STEPS:
+            module = self._defaults(app)
+            if hasattr(module, function):
+                getattr(module, function)(self.stdout, {"bill_run": options["bill_run"]})
+
+    @staticmethod
+    def _defaults(app):
+        try:
+            return import_module(f"{app}.defaults")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.defaults":
+                raise
+            return None
 
     def _create_users(self, departments, groups):
         rows = []
