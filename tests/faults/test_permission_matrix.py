@@ -13,9 +13,8 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
-from django.utils import timezone
-
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from faults.models import Complaint, FaultTicket, InternalSystem, Problem, QualityEvent, RectificationNotice
 from tests.permission_matrix import (
@@ -24,8 +23,8 @@ from tests.permission_matrix import (
     OTHER,
     ROLES,
     Call,
-    both,
     as_page,
+    both,
     make_world,
     missing_rows,
     run_matrix,

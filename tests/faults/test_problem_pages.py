@@ -39,8 +39,9 @@ def problem(people, title="光模块批次缺陷", tickets=()):
 
 @pytest.fixture
 def people(people):
-    from .factories import FastUserFactory
     from org.roles import Role
+
+    from .factories import FastUserFactory
 
     # t_admin of the demo team is an admin of NMC: the problem's owning department here.
     people.admin_nmc = people.admin
@@ -85,7 +86,12 @@ def test_f2_5_new_problem_page_links_only_tickets_the_user_may_see(client, peopl
     assert refused.status_code == 400 and not Problem.objects.exists()  # not a choice: nothing written
     created = client.post(
         "/faults/problems/new/",
-        {"title": "板卡批次缺陷", "description": "同批次板卡反复故障", "department": people.nmc.pk, "tickets": [own.pk]},
+        {
+            "title": "板卡批次缺陷",
+            "description": "同批次板卡反复故障",
+            "department": people.nmc.pk,
+            "tickets": [own.pk],
+        },
     )
     new = Problem.objects.get()
     assert created.status_code == 302 and created["Location"] == f"/faults/problems/{new.pk}/"
@@ -115,7 +121,7 @@ def test_f2_5_problem_page_shows_tickets_repeat_pattern_and_history(client, peop
     rows = html.split('data-testid="pattern-row"')[1:]
     assert len(rows) == 3
     assert "2026-11-09" in rows[0] and "2026-11-02" in rows[-1]  # most recent week first
-    assert "DDN-7" in rows[-1] and "<td class=\"nowrap\">2</td>" in rows[-1]  # twice in the first week
+    assert "DDN-7" in rows[-1] and '<td class="nowrap">2</td>' in rows[-1]  # twice in the first week
     assert "共 3 张" in html.split('data-testid="pattern-total"')[1]  # DDN-7 three times in all
     assert "系统问题已建立" in html  # the history in words
 
@@ -127,7 +133,10 @@ def test_f2_5_link_by_number_start_with_plan_close_with_root_cause_and_fix(clien
     assert client.post(f"/faults/problems/{p.pk}/link/", {"ticket": own.number}).status_code == 302
     assert FaultTicket.objects.get(pk=own.pk).problem_id == p.pk
     page = client.post(f"/faults/problems/{p.pk}/link/", {"ticket": elsewhere.number}, follow=True, **ZH)
-    assert "没有你有权查看的故障单" in page.content.decode() and FaultTicket.objects.get(pk=elsewhere.pk).problem_id is None
+    assert (
+        "没有你有权查看的故障单" in page.content.decode()
+        and FaultTicket.objects.get(pk=elsewhere.pk).problem_id is None
+    )
     client.force_login(people.supervisor)
     refused = client.post(f"/faults/problems/{p.pk}/start/", {"plan": " "}, follow=True, **ZH).content.decode()
     assert "请填写升级方案" in refused and Problem.objects.get(pk=p.pk).state == "open"

@@ -63,7 +63,9 @@ def test_seed_002_who_issues_a_notice(people):
         handling_department=Department.objects.get(code="wireless"),
     )  # fmt: skip
     with pytest.raises(Invalid):
-        issue(people, by=people.manager, to_department=people.public.department, ticket=hidden)  # not the issuer's to see
+        issue(
+            people, by=people.manager, to_department=people.public.department, ticket=hidden
+        )  # not the issuer's to see
 
 
 def test_seed_002_answer_with_evidence_then_reject_then_close_by_the_issuer(people, media):
