@@ -54,7 +54,7 @@ def rectification_list(request: AuthenticatedRequest) -> HttpResponse:
 
 def _linked(user, data) -> dict:
     """The ticket and problem the person named by number (only ones they may see, issue 11)."""
-    found = {}
+    found: dict[str, object] = {}
     for field, prefix, visible in (
         ("ticket", "GZ", selectors.tickets_visible_to),
         ("problem", "WT", selectors.problems_visible_to),
@@ -138,5 +138,5 @@ def rectification_evidence(request: AuthenticatedRequest, pk) -> FileResponse:
     notice = selectors.get_rectification_for(request.user, pk)
     if not notice.evidence_file:
         raise Http404
-    name = notice.evidence_file.name.rsplit("/", 1)[-1]
+    name = (notice.evidence_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(notice.evidence_file.open("rb"), as_attachment=True, filename=name)
