@@ -94,7 +94,7 @@ def rectification_issue(
         notice.due_at = _start_deadline(notice, now).due_at
         notice.save(update_fields=["due_at"])
         sla.audit_record(
-            subject=notice, actor=by, transition="issue", to_state=notice.state, comment=to_department.name
+            subject=notice, actor=by, transition="issue", to_state=notice.state, comment=str(to_department)
         )
         answerers = _members([to_department], rules.RECTIFICATION_ANSWER_ROLES)
         _tell(
