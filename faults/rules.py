@@ -172,7 +172,9 @@ RECTIFICATION_ANSWER_ROLES = (Role.BACK_ADMIN, Role.FRONT_ADMIN, Role.SUPERVISOR
 
 
 def may_issue_rectification(user) -> bool:
-    """Seed 002: who issues a rectification notice (限期整改)."""
+    """Seed 002: who issues a rectification notice (限期整改), on behalf of their department."""
+    if not getattr(user, "department_id", None):
+        return False
     return is_custsvc(user) or _is_dispatcher(user) or has_role_in(user, RECTIFICATION_ISSUER_ROLES, None)
 
 
