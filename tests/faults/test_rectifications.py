@@ -192,3 +192,13 @@ def test_seed_002_a_department_manager_elsewhere_issues_and_closes(people):
     notice = issue(people, by=wireless_manager)
     notice = services.rectification_answer(notice=notice, by=people.admin, answer="已整改")
     assert services.rectification_close(notice=notice, by=wireless_manager).state == "closed"
+
+
+def test_seed_002_the_deadline_is_seen_by_those_who_see_the_notice(people):
+    notice = issue(people)
+    api = APIClient()
+    api.force_authenticate(people.manager)
+    rows = api.get(f"/api/v1/deadlines/?subject=rectification:{notice.pk}").json()["results"]
+    assert [r["kind"] for r in rows] == ["rectification-answer"] and rows[0]["assessed_department"] == "nmc"
+    api.force_authenticate(people.line)  # another department: not theirs to see
+    assert api.get(f"/api/v1/deadlines/?subject=rectification:{notice.pk}").status_code == 404
