@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import Complaint, EventCall, FaultNotice, FaultTicket, InternalSystem, Problem, QualityEvent
+from .models import (
+    Complaint,
+    EventCall,
+    FaultNotice,
+    FaultTicket,
+    InternalSystem,
+    Problem,
+    QualityEvent,
+    RectificationNotice,
+)
 
 
 @admin.register(InternalSystem)
@@ -30,6 +39,8 @@ class FaultTicketAdmin(admin.ModelAdmin):
 @admin.register(Problem)
 class ProblemAdmin(admin.ModelAdmin):
     list_display = ["id", "title", "department", "state", "created_at"]
+    list_filter = ["state", "department"]
+    search_fields = ["title"]
     readonly_fields = ["state"]
 
 
@@ -53,3 +64,15 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_display = ["id", "customer_name", "category", "escalated", "state", "received_at"]
     list_filter = ["state", "category", "escalated"]
     readonly_fields = [f.name for f in Complaint._meta.fields]
+
+
+@admin.register(RectificationNotice)
+class RectificationNoticeAdmin(admin.ModelAdmin):
+    """Seed 002: read-only here; issue, answer, close and reject on the pages or the API (the deadline
+    and the notices go with them)."""
+
+    list_display = ["id", "title", "issuing_department", "to_department", "state", "due_at", "issued_at"]
+    list_filter = ["state", "to_department", "issuing_department"]
+    search_fields = ["title", "content"]
+    list_select_related = ["issuing_department", "to_department"]
+    readonly_fields = [f.name for f in RectificationNotice._meta.fields]

@@ -247,6 +247,8 @@ class Problem(ConcurrentTransitionMixin, models.Model):
         "org.Department", verbose_name=_("owning department"), on_delete=models.PROTECT, related_name="+"
     )
     plan = models.TextField(_("upgrade plan"), blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    fix = models.TextField(_("fix"), blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
     state = FSMField(_("state"), default=State.OPEN, choices=State.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -261,6 +263,13 @@ class Problem(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("faults:problem", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"WT{self.pk:06d}"
+
     @transition(field=state, source=State.OPEN, target=State.IN_PROGRESS, permission=rules.may_manage_problem)
     def start(self, *, plan=""):
         self.plan = plan or self.plan
@@ -268,7 +277,9 @@ class Problem(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[State.OPEN, State.IN_PROGRESS], target=State.CLOSED, permission=rules.may_manage_problem
     )
-    def close(self, *, at, conclusion=""):
+    def close(self, *, at, root_cause="", fix="", conclusion=""):
+        self.root_cause = root_cause or self.root_cause
+        self.fix = fix or self.fix
         self.conclusion = conclusion or self.conclusion
         self.closed_at = at
 
@@ -485,6 +496,90 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     def close_appeal(self, *, at, outcome):
         self.appeal_outcome = outcome
         self.closed_at = self.closed_at or at
+
+
+# --- seed 002 rectification notices (整改通知) ---------------------------------------------
+
+
+class RectificationNotice(ConcurrentTransitionMixin, models.Model):
+    """A rectification notice (整改通知, seed 002 监督与检查): a problem found in a check is sent to the
+    responsible department with a deadline (限期整改); its admins answer with evidence; the issuer
+    closes it, or rejects the answer and the notice is issued again (跟踪整改落实情况)."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issuing_department = models.ForeignKey(
+        "org.Department", verbose_name=_("issuing department"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_department = models.ForeignKey(
+        "org.Department", verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    due_at = models.DateTimeField(_("rectify by"))
+    ticket = models.ForeignKey(
+        FaultTicket, verbose_name=_("fault ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    quality_event = models.ForeignKey(
+        QualityEvent,
+        verbose_name=_("quality event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = FSMField(_("state"), default=State.ISSUED, choices=State.choices, protected=True)
+    answer = models.TextField(_("answer"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="rectifications/%Y/%m/", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    rejections = models.PositiveSmallIntegerField(_("answers rejected"), default=0)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["to_department", "state"], name="rectification_queue_idx")]
+        verbose_name = _("rectification notice")
+        verbose_name_plural = _("rectification notices")
+
+    def __str__(self):
+        return f"ZG{self.pk:06d} {self.title}" if self.pk else self.title
+
+    def get_absolute_url(self):
+        return reverse("faults:rectification", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"ZG{self.pk:06d}"
+
+    @transition(field=state, source=State.ISSUED, target=State.ANSWERED, permission=rules.may_answer_rectification)
+    def answer_notice(self, *, answerer, at, answer, evidence_file=None):
+        self.answer = answer
+        if evidence_file:
+            self.evidence_file = evidence_file
+        self.answered_by = answerer
+        self.answered_at = at
+
+    @transition(field=state, source=State.ANSWERED, target=State.CLOSED, permission=rules.may_close_rectification)
+    def close(self, *, at):
+        self.closed_at = at
+
+    @transition(field=state, source=State.ANSWERED, target=State.ISSUED, permission=rules.may_close_rectification)
+    def reject(self, *, due_at):
+        self.rejections += 1
+        self.due_at = due_at
 
 
 class EventCall(models.Model):

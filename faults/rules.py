@@ -157,3 +157,68 @@ TICKET_BUTTONS: dict[str, Rule] = {
     "reopen": "reopen",
     "problem": (may_create_problem, lambda ticket: not ticket.problem_id),
 }
+
+
+# --- problems in the browser (F2.5) -------------------------------------------------------------
+
+PROBLEM_CREATORS = (Role.BACK_ADMIN, *LEAD_ROLES, Role.IT_OPERATOR)
+
+
+def may_create_problem_in(department_id, user) -> bool:
+    """F2.5: a problem record is opened by the admin, leads or IT operators of its owning department
+    (the same people as from a ticket, ``may_create_problem``)."""
+    return _holds_in(user, PROBLEM_CREATORS, department_id)
+
+
+def may_link_problem(problem, user) -> bool:
+    """F2.5: the owning department's admin, leads or IT operators link further tickets."""
+    return _holds_in(user, PROBLEM_CREATORS, problem.department_id)
+
+
+def problem_is_open(problem) -> bool:
+    return problem.state != "closed"
+
+
+PROBLEM_BUTTONS: dict[str, Rule] = {
+    "link": (may_link_problem, problem_is_open),
+    "start": "start",
+    "close": "close",
+}
+
+
+# --- rectification notices (整改通知, seed 002) -------------------------------------------------
+
+# Seed 002 (监督与检查): the supervising function issues the notice. Here: 客户服务部, the Center's
+# dispatchers, the leaders (分管领导) and every department manager (部门经理).
+RECTIFICATION_ISSUER_ROLES = (Role.LEADER, Role.DEPT_MANAGER)
+# The responsible department's admins answer; its supervisor and manager may answer for them.
+RECTIFICATION_ANSWER_ROLES = (Role.BACK_ADMIN, Role.FRONT_ADMIN, Role.SUPERVISOR, Role.DEPT_MANAGER)
+
+
+def may_issue_rectification(user) -> bool:
+    """Seed 002: who issues a rectification notice (限期整改), on behalf of their department."""
+    if not getattr(user, "department_id", None):
+        return False
+    return is_custsvc(user) or _is_dispatcher(user) or has_role_in(user, RECTIFICATION_ISSUER_ROLES, None)
+
+
+def may_answer_rectification(notice, user) -> bool:
+    """Seed 002: the responsible department's admins (or its supervisor / manager) answer."""
+    return _holds_in(user, RECTIFICATION_ANSWER_ROLES, notice.to_department_id)
+
+
+def may_close_rectification(notice, user) -> bool:
+    """Seed 002 (跟踪整改落实情况): the issuer accepts the answer and closes, or rejects it; the issuing
+    department's manager or leader may stand in for the issuer."""
+    if not has_role_in(user, WRITER_ROLES, None):
+        return False
+    return notice.issued_by_id == user.pk or _holds_in(
+        user, (Role.DEPT_MANAGER, Role.LEADER), notice.issuing_department_id
+    )
+
+
+RECTIFICATION_BUTTONS: dict[str, Rule] = {
+    "answer": "answer_notice",
+    "close": "close",
+    "reject": "reject",
+}

@@ -3,7 +3,8 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, When
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.lookups import visible_record
@@ -13,7 +14,17 @@ from org.roles import Dept, Role
 from sla.models import Deadline, DeadlineEvent, Notification
 
 from .levels import LEVEL_RANK, complaints_level
-from .models import Complaint, EventCall, EventCategory, FaultNotice, FaultTicket, Problem, QualityEvent, WarningLevel
+from .models import (
+    Complaint,
+    EventCall,
+    EventCategory,
+    FaultNotice,
+    FaultTicket,
+    Problem,
+    QualityEvent,
+    RectificationNotice,
+    WarningLevel,
+)
 from .services import REPAIR
 
 
@@ -207,3 +218,91 @@ def duty_contacts_for(user):
 def calls_visible_to(user):
     """The phone follow-ups of the events the person may see."""
     return EventCall.objects.filter(event__in=events_visible_to(user)).select_related("department", "recorded_by")
+
+
+# --- problems in the browser (F2.5) -------------------------------------------------------------
+
+
+def get_problem_for(user, pk) -> Problem:
+    """The problem ``pk`` if ``user`` may see it, else ``NotFound`` (404)."""
+    return visible_record(problems_visible_to(user), pk)
+
+
+def problem_list(user, *, state: str = "", department: str = "", search: str = ""):
+    """F2.5: the problems the user may see, newest first, filtered by state, department and title."""
+    qs = problems_visible_to(user)
+    if state:
+        qs = qs.filter(state=state)
+    if department.isdigit():
+        qs = qs.filter(department_id=int(department))
+    if search.strip():
+        qs = qs.filter(title__icontains=search.strip())
+    return qs
+
+
+def problem_tickets(user, problem: Problem):
+    """F2.5: the problem's tickets the user may see, most recent first, with their repair time."""
+    tickets = list(tickets_visible_to(user).filter(problem=problem).order_by("-reported_at", "-id"))
+    for ticket in tickets:
+        end = ticket.resolved_at
+        ticket.repair_time = (end - ticket.reported_at) if end else None
+    return tickets
+
+
+def repeat_pattern(problem: Problem) -> dict:
+    """F2.5: how often the problem's tickets came back, per circuit or system and per week (Monday,
+    Asia/Shanghai), most recent week first; one query. ``totals``: per circuit or system, most first."""
+    rows = list(
+        FaultTicket.objects.filter(problem=problem)
+        .annotate(week=TruncWeek("reported_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "service__code", "system__name")
+        .annotate(tickets=Count("id"), last=Max("reported_at"))
+        .order_by("-week", "-tickets", "service__code", "system__name")
+    )
+    totals: dict[str, int] = {}
+    for row in rows:
+        row["target"] = row["service__code"] or row["system__name"] or "—"
+        row["week"] = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        totals[row["target"]] = totals.get(row["target"], 0) + row["tickets"]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return {"weeks": rows, "totals": [{"target": t, "tickets": n} for t, n in ranked]}
+
+
+# --- rectification notices (seed 002) -----------------------------------------------------------
+
+
+def rectifications_visible_to(user):
+    """Seed 002: a notice is seen by its issuing and its responsible department (and by those who read
+    everything: the Center, viewers, auditors)."""
+    qs = RectificationNotice.objects.select_related(
+        "issued_by", "issuing_department", "to_department", "answered_by", "ticket", "problem", "quality_event"
+    )
+    return department_scope(user, qs, "issuing_department", "to_department")
+
+
+def get_rectification_for(user, pk, *, for_write: bool = False) -> RectificationNotice:
+    return visible_record(rectifications_visible_to(user), pk, for_write=for_write)
+
+
+def rectification_list(user, *, state: str = "", now=None):
+    """Seed 002: the notices the user may see — the ones the user's department has to answer first,
+    then the overdue ones, then by deadline."""
+    now = now or timezone.now()
+    issued = RectificationNotice.State.ISSUED
+    qs = rectifications_visible_to(user).annotate(
+        mine=Case(
+            When(state=issued, to_department_id=user.department_id, then=1), default=0, output_field=IntegerField()
+        ),
+        overdue=Case(When(state=issued, due_at__lt=now, then=1), default=0, output_field=IntegerField()),
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-mine", "-overdue", "due_at", "-id")
+
+
+def pk_of_number(text: str, prefix: str) -> int | None:
+    """The id in a record number as people type it: ``GZ000123``, ``gz123`` or ``123`` (None if none)."""
+    text = (text or "").strip().upper()
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+    return int(text) if text.isdigit() else None

@@ -16,4 +16,15 @@ urlpatterns = [
     path("contacts/<int:pk>/remove/", views.contact_remove, name="contact-remove"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
+    # F2.5 problems
+    path("problems/", views.problem_list, name="problems"),
+    path("problems/new/", views.problem_new, name="problem-new"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/<int:pk>/<slug:action>/", views.problem_act, name="problem-act"),
+    # Seed 002 rectification notices
+    path("rectifications/", views.rectification_list, name="rectifications"),
+    path("rectifications/new/", views.rectification_new, name="rectification-new"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
+    path("rectifications/<int:pk>/evidence/", views.rectification_evidence, name="rectification-evidence"),
+    path("rectifications/<int:pk>/<slug:action>/", views.rectification_act, name="rectification-act"),
 ]

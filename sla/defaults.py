@@ -93,6 +93,17 @@ POLICIES = [
         ["back_admin", "back_member"],
         "B4.5 restore work order",
     ),
+    # Seed 002 (限期整改): a rectification notice is answered by the responsible department (assessed to
+    # it; its manager is told). The seed names no limit: 5 working days, warned a day before.
+    (
+        "rectification-answer",
+        Level.NONE,
+        5 * DAY,
+        Clock.WORKING_DAYS,
+        DAY,
+        ["dept_manager"],
+        "Seed 002 rectification notice answer",
+    ),
 ]
 
 # F2.3: supervisor at 5 minutes, department manager at 15, leader in charge at 30.

@@ -1,14 +1,17 @@
-"""System problems (F2.5): /api/v1/problems/."""
+"""System problems (F2.5): /api/v1/problems/ — list, create (with tickets), link, start, close."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
 from core.viewsets import RecordViewSet
 
 from .. import selectors, services
 from ..models import FaultTicket, Problem
+from .base import all_departments
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -22,6 +25,8 @@ class ProblemSerializer(serializers.ModelSerializer):
             "description",
             "department",
             "plan",
+            "root_cause",
+            "fix",
             "conclusion",
             "state",
             "created_at",
@@ -40,11 +45,27 @@ class FaultLinkSerializer(serializers.Serializer):
             self.fields["ticket"].queryset = selectors.tickets_visible_to(user)
 
 
+class FaultNewProblemSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    department = serializers.PrimaryKeyRelatedField(queryset=all_departments())
+    tickets = serializers.PrimaryKeyRelatedField(queryset=FaultTicket.objects.all(), many=True, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # only tickets the user may see (issue 11); the service re-checks
+            self.fields["tickets"].child_relation.queryset = selectors.tickets_visible_to(user)
+
+
 class FaultPlanSerializer(serializers.Serializer):
+    # Required by the service (400 ``plan_required``), so an empty plan is refused with a code.
     plan = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class FaultConclusionSerializer(serializers.Serializer):
+    # F2.5: both required by the service (400 ``root_cause_and_fix_required``).
+    root_cause = serializers.CharField(required=False, allow_blank=True, default="")
+    fix = serializers.CharField(required=False, allow_blank=True, default="")
     conclusion = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -56,6 +77,14 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordVie
     serializer_class = ProblemSerializer
     filterset_fields = ["state", "department"]
     selector = selectors.problems_visible_to
+    filter_backends = [DjangoFilterBackend, OrderingFilter, SearchFilter]
+    search_fields = ["title"]
+
+    @extend_schema(request=FaultNewProblemSerializer, responses={201: ProblemSerializer})
+    def create(self, request):
+        body = self.body(FaultNewProblemSerializer, user=request.user)
+        problem = services.problem_create(by=request.user, **body)
+        return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, serializer, fn):
         problem = self.get_object()

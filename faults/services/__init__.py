@@ -5,8 +5,9 @@ rule holds everywhere at once. Transitions go through
 ``sla.workflow.apply_transition`` (row lock, permission, audit entry); timed
 obligations are deadlines of the shared engine.
 
-One module per resource: ``tickets``, ``notices``, ``problems``, ``events`` (quality events) and
-``complaints``; what they share is in ``_common``. This package re-exports every public name, so
+One module per resource: ``tickets``, ``notices``, ``problems``, ``events`` (quality events),
+``complaints`` and ``rectifications`` (seed 002); what they share is in ``_common``. This package
+re-exports every public name, so
 ``from faults import services; services.fault_report(...)`` and
 ``from faults.services import REPAIR`` stay the way to call them.
 """
@@ -58,9 +59,17 @@ from .notices import (
 )
 from .problems import (
     problem_close,
+    problem_create,
     problem_create_from_ticket,
     problem_link_ticket,
     problem_start,
+)
+from .rectifications import (
+    RECTIFY,
+    rectification_answer,
+    rectification_close,
+    rectification_issue,
+    rectification_reject,
 )
 from .tickets import (
     fault_acknowledge,
@@ -104,6 +113,7 @@ __all__ = [
     "resolved_marker",
     "fault_draft_explanation",
     "fault_publish_explanation",
+    "problem_create",
     "problem_create_from_ticket",
     "problem_link_ticket",
     "problem_start",
@@ -127,4 +137,9 @@ __all__ = [
     "reply_overdue",
     "complaint_appeal",
     "complaint_close_appeal",
+    "RECTIFY",
+    "rectification_issue",
+    "rectification_answer",
+    "rectification_close",
+    "rectification_reject",
 ]

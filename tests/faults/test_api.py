@@ -76,7 +76,11 @@ def test_f2_5_problem_over_the_api(people, circuit):
     assert (
         admin.post(f"/api/v1/problems/{pid}/start/", {"plan": "升级"}, format="json").json()["state"] == "in_progress"
     )
-    closed = admin.post(f"/api/v1/problems/{pid}/close/", {"conclusion": "完成"}, format="json").json()
+    closed = admin.post(
+        f"/api/v1/problems/{pid}/close/",
+        {"root_cause": "固件缺陷", "fix": "升级固件", "conclusion": "完成"},
+        format="json",
+    ).json()
     assert closed["state"] == "closed" and closed["ticket_count"] == 1
 
 

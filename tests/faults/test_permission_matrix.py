@@ -9,12 +9,14 @@ department, "other" one of OTHER. The Center dispatcher, viewers and auditors re
 (org.access); Customer Service (客户服务部) publishes events. Machinery: tests/permission_matrix.py.
 """
 
+from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from faults.models import Complaint, EventCall, FaultTicket, InternalSystem, Problem, QualityEvent
+from faults.models import Complaint, EventCall, FaultTicket, InternalSystem, Problem, QualityEvent, RectificationNotice
 from org.models import DutyContact
 from tests.permission_matrix import (
     ANON,
@@ -23,6 +25,7 @@ from tests.permission_matrix import (
     ROLES,
     Call,
     as_page,
+    both,
     make_world,
     missing_rows,
     run_matrix,
@@ -124,6 +127,42 @@ API = {
     ("event-call", "retrieve"): SEE,
     ("event-call", "create"): may(anywhere=("dispatcher",), ok=201),
 }
+# F2.5 (issue 15): a problem is opened in one's own department by its admin, leads or IT operators.
+PROBLEM_CREATORS = ("back_admin", *LEADS, "it_operator")
+API[("problem", "create")] = {
+    **{role: (201 if role in PROBLEM_CREATORS else 403, 403) for role in ROLES},
+    ANON: (403, 403),
+}
+# Seed 002 (issue 15): rectification notices. "Own" is a notice to the user's department (issued by
+# 客户服务部) for reading and answering, and one issued by the user's department (by a colleague) for
+# closing and rejecting; 客户服务部, the Center's dispatchers, leaders and department managers issue.
+ISSUERS = ("leader", "dept_manager", "dispatcher")
+API.update(
+    {
+        ("rectification", "list"): LIST,
+        ("rectification", "retrieve"): SEE,
+        ("rectification", "create"): {
+            **{role: both(201) if role in ISSUERS else both(403) for role in ROLES},
+            ANON: (403, 403),
+        },
+        ("rectification", "answer"): may("back_admin", "front_admin", "supervisor", "dept_manager"),
+        ("rectification", "close"): may("dept_manager", "leader"),
+        ("rectification", "reject"): may("dept_manager", "leader"),
+    }
+)
+# The notice names a ticket of the user's department ("own") or of another ("other"): another's is no
+# id the user may name (400), except for those who see every ticket.
+API[("rectification", "create", "naming a ticket")] = {
+    **{
+        role: (
+            (201 if role in ISSUERS else 403, 201 if role in READERS and role in ISSUERS else 400)
+            if role not in READ_ONLY
+            else (403, 403)
+        )
+        for role in ROLES
+    },
+    ANON: (403, 403),
+}
 # References in payloads (issue 11): the problem is the user's own department's; "own" / "other" say
 # whose ticket the body links. Another department's ticket is refused: 400 (its id is not one the
 # user may name, checked before the role), 403 for the readers (they see it, may not link) and anyone.
@@ -162,6 +201,28 @@ PAGES = {
         **{r: (302, 403) for r in ROSTER},
         ANON: (LOGIN, LOGIN),
     },  # fmt: skip
+    # F2.5 problem pages (issue 15)
+    ("faults:problems", "view"): ALL_READ,
+    ("faults:problem-new", "view"): {
+        **{role: both(200) if role in PROBLEM_CREATORS else both(403) for role in ROLES},
+        ANON: (LOGIN, LOGIN),
+    },
+    ("faults:problem-new", "create"): as_page(API[("problem", "create")]),
+    ("faults:problem", "view"): as_page(SEE, ok=200),
+    **{("faults:problem-act", action): as_page(API[("problem", action)]) for action in ("link", "start", "close")},
+    # Seed 002 rectification pages (issue 15)
+    ("faults:rectifications", "view"): ALL_READ,
+    ("faults:rectification-new", "view"): {
+        **{role: both(200) if role in ISSUERS else both(403) for role in ROLES},
+        ANON: (LOGIN, LOGIN),
+    },
+    ("faults:rectification-new", "create"): as_page(API[("rectification", "create")]),
+    ("faults:rectification", "view"): as_page(SEE, ok=200),
+    ("faults:rectification-evidence", "view"): as_page(SEE, ok=200),
+    **{
+        ("faults:rectification-act", action): as_page(API[("rectification", action)])
+        for action in ("answer", "close", "reject")
+    },
 }
 
 # --- objects ----------------------------------------------------------------------------------------
@@ -243,6 +304,28 @@ def call_body(world, dept):
     }  # fmt: skip
 
 
+R = RectificationNotice.State
+RECTIFICATION_STATE = {"answer": R.ISSUED, "close": R.ANSWERED, "reject": R.ANSWERED}
+
+
+def make_rectification(world, dept, action="read", evidence=False):
+    """A notice to ``dept`` issued by 客户服务部 — or, for the issuer's actions (close, reject), one issued
+    by a colleague of ``dept`` to 客户服务部."""
+    issuer_side = action in ("close", "reject")
+    issuing = dept if issuer_side else "custsvc"
+    now = timezone.now()
+    state = RECTIFICATION_STATE.get(action, R.ISSUED)
+    notice = RectificationNotice.objects.create(
+        title=f"整改{next(_n)}", content="限期整改", issued_by=world.colleague(issuing),
+        issuing_department=world.org[issuing], to_department=world.org["custsvc" if issuer_side else dept],
+        issued_at=now, due_at=now + timedelta(days=7), state=state,
+        answer="已整改" if state == R.ANSWERED else "", answered_at=now if state == R.ANSWERED else None,
+    )  # fmt: skip
+    if evidence:
+        notice.evidence_file.save("证据.pdf", ContentFile(b"%PDF-1.4"))
+    return notice
+
+
 MAKERS = {
     "duty-contact": lambda world, dept, action: DutyContact.objects.create(
         department=world.org[dept], name="接口人", phone="139"
@@ -252,6 +335,7 @@ MAKERS = {
     "problem": lambda world, dept, action: make_problem(world, dept, PROBLEM_STATE.get(action, P.OPEN)),
     "quality-event": lambda world, dept, action: make_event(world, dept, EVENT_STATE.get(action, E.PUBLISHED)),
     "complaint": lambda world, dept, action: make_complaint(world, dept, COMPLAINT_STATE.get(action, C.RECEIVED)),
+    "rectification": lambda world, dept, action: make_rectification(world, dept, action),
 }
 
 
@@ -275,7 +359,11 @@ def body(world, basename, action, dept, obj):
     if basename == "problem" and action == "link":
         return {"ticket": make_ticket(world, obj.department.code, T.IN_PROGRESS).pk}
     if basename == "problem" and action == "close":
-        return {"conclusion": "已升级"}
+        return {"root_cause": "固件缺陷", "fix": "升级固件", "conclusion": "已升级"}
+    if basename == "problem" and action == "start":
+        return {"plan": "分批升级"}
+    if basename == "rectification":
+        return {"answer": {"answer": "已整改"}, "reject": {"reason": "缺少记录"}}.get(action, {"comment": "到位"})
     if basename == "quality-event" and action == "close":
         return {"result": "整改完成"}
     return bodies.get(action, {})
@@ -294,6 +382,10 @@ def create_body(world, basename, dept):
             "title": "系统故障", "description": "无法登录", "category": "application", "system": system.pk,
             "handling_department": world.org[dept].pk,
         }  # fmt: skip
+    if basename == "problem":
+        return {"title": "固件缺陷", "department": world.org[dept].pk}
+    if basename == "rectification":
+        return {"to_department": world.org["custsvc"].pk, "title": "巡检问题", "content": "限期整改"}
     if basename == "quality-event":
         return {
             "title": "网络质量事件",
@@ -305,6 +397,9 @@ def create_body(world, basename, dept):
 
 
 def prepare_api(world, basename, action, dept, user, which, variant=None):
+    if variant == "naming a ticket":
+        ticket = make_ticket(world, dept, T.IN_PROGRESS)
+        return Call(body={**create_body(world, basename, dept), "ticket": ticket.pk})
     if variant == "another department's ticket":
         home = user.department.code if user is not None else "nmc"
         problem = make_problem(world, home, P.OPEN)
@@ -338,11 +433,32 @@ def prepare_page(world, name, action, dept, user, which):
         api_action = PAGE_ACTIONS[action]
         ticket = make_ticket(world, dept, TICKET_STATE[api_action])
         return [ticket.pk, action], {**body(world, "fault", api_action, dept, ticket), "comment": "矩阵"}
+    if name == "faults:problem-new" and action == "create":
+        return [], create_body(world, "problem", dept)
+    if name == "faults:problem":
+        return [world.once(("read", "problem", dept), lambda: make_problem(world, dept)).pk], None
+    if name == "faults:problem-act":
+        problem = make_problem(world, dept, PROBLEM_STATE[action])
+        post = body(world, "problem", action, dept, problem)
+        if action == "link":
+            post = {"ticket": FaultTicket.objects.get(pk=post["ticket"]).number}
+        return [problem.pk, action], post
+    if name == "faults:rectification-new" and action == "create":
+        return [], create_body(world, "rectification", dept)
+    if name == "faults:rectification":
+        return [world.once(("read", "rectification", dept), lambda: make_rectification(world, dept)).pk], None
+    if name == "faults:rectification-evidence":
+        notice = world.once(("file", dept), lambda: make_rectification(world, dept, evidence=True))
+        return [notice.pk], None
+    if name == "faults:rectification-act":
+        notice = make_rectification(world, dept, action)
+        return [notice.pk, action], body(world, "rectification", action, dept, notice)
     return [], None
 
 
 @pytest.fixture
-def world(org):
+def world(org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the evidence files of rectification notices
     return make_world(org)
 
 

@@ -280,7 +280,9 @@ def test_f2_5_problem_from_a_ticket_links_many_and_is_tracked_to_closure(people,
     with pytest.raises(TransitionForbidden):
         services.problem_start(problem=problem, by=people.front)
     problem = services.problem_start(problem=problem, by=people.supervisor, plan="升级固件")
-    problem = services.problem_close(problem=problem, by=people.supervisor, conclusion="已全部升级")
+    problem = services.problem_close(
+        problem=problem, by=people.supervisor, root_cause="光模块批次缺陷", fix="升级固件", conclusion="已全部升级"
+    )
     assert problem.state == Problem.State.CLOSED and problem.closed_at
     with pytest.raises(TransitionConflict):
         services.problem_link_ticket(problem=problem, ticket=report(people, circuit), by=people.admin)
