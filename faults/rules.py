@@ -133,3 +133,20 @@ TICKET_BUTTONS: dict[str, Rule] = {
     "reopen": "reopen",
     "problem": (may_create_problem, lambda ticket: not ticket.problem_id),
 }
+
+
+# --- the complaint page's buttons (issue 15 §4). The appeal also needs ``services.appeal_open`` (a late
+# reply or an unsatisfied customer), which reads the reply deadline: the page ANDs it in, as the service does.
+
+
+def is_appealed(complaint) -> bool:
+    return complaint.state == "appealed"
+
+
+COMPLAINT_BUTTONS: dict[str, Rule] = {
+    "answer": "answer_complaint",
+    "follow_up": "record_satisfaction",
+    "appeal": "appeal",
+    "escalate": (may_answer, is_appealed),
+    "close_appeal": "close_appeal",
+}

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core.lookups import visible_record
@@ -12,7 +12,16 @@ from org.roles import Dept, Role
 from sla.models import Deadline, DeadlineEvent, Notification
 
 from .levels import LEVEL_RANK, complaints_level
-from .models import Complaint, EventCategory, FaultNotice, FaultTicket, Problem, QualityEvent, WarningLevel
+from .models import (
+    Complaint,
+    EventCategory,
+    EventLevelSuggestion,
+    FaultNotice,
+    FaultTicket,
+    Problem,
+    QualityEvent,
+    WarningLevel,
+)
 from .services import REPAIR
 
 
@@ -136,7 +145,7 @@ def event_board(user):
 
 
 def complaints_visible_to(user):
-    qs = Complaint.objects.select_related("department", "quality_event")
+    qs = Complaint.objects.select_related("department", "quality_event").prefetch_related("appeal_steps")
     in_customer_service = user.is_authenticated and user.department_id and user.department.code == Dept.CUSTSVC
     if reads_everything(user) or in_customer_service:
         return qs
@@ -193,3 +202,53 @@ def complaint_suggestions(*, day=None) -> list[dict]:
             }
         )
     return suggestions
+
+
+# --- issue 15 §4: the complaint queue and page, the events' level suggestions ---------------------
+
+
+def _open_complaint_due():
+    """The due time of the complaint's open deadline (the reply, else the follow-up visit)."""
+    ct = ContentType.objects.get_for_model(Complaint)
+    return Subquery(
+        Deadline.objects.filter(content_type=ct, object_id=OuterRef("pk"), state__in=Deadline.OPEN_STATES)
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+
+
+def complaint_queue(user, *, state="", department=None, channel="", overdue=False, now=None):
+    """Complaints the user may see, the least time left first (open deadline's due time); ``state`` ""
+    means every state but closed. ``overdue``: only those whose open deadline has passed."""
+    qs = complaints_visible_to(user).annotate(open_due_at=_open_complaint_due())
+    qs = qs.filter(state=state) if state else qs.exclude(state=Complaint.State.CLOSED)
+    if department:
+        qs = qs.filter(department=department)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if overdue:
+        qs = qs.filter(open_due_at__lt=now or timezone.now())
+    return qs.order_by(F("open_due_at").asc(nulls_last=True), "-received_at", "-id")
+
+
+def get_complaint_for(user, pk, *, for_write: bool = False) -> Complaint:
+    """The complaint ``pk`` if ``user`` may see it, else ``NotFound`` (404)."""
+    return visible_record(complaints_visible_to(user), pk, for_write=for_write)
+
+
+def complaint_deadlines(complaint: Complaint):
+    ct = ContentType.objects.get_for_model(Complaint)
+    return Deadline.objects.filter(content_type=ct, object_id=complaint.pk).order_by("started_at", "id")
+
+
+def open_suggestions_for(user):
+    """The day's level suggestions (F2.9 → F2.7) not applied yet, of events the user may see."""
+    return (
+        EventLevelSuggestion.objects.filter(
+            applied_at__isnull=True,
+            day=timezone.localdate(),
+            event__in=events_visible_to(user).exclude(state=QualityEvent.State.CLOSED),
+        )
+        .select_related("event")
+        .order_by("-id")
+    )

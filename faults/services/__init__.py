@@ -17,11 +17,18 @@ from ._common import (
     REPAIR,
 )
 from .complaints import (
+    FOLLOW_UP,
+    REPLY,
+    STAGE_ORDER,
+    appeal_open,
     complaint_answer,
     complaint_appeal,
+    complaint_appeal_escalate,
     complaint_close_appeal,
+    complaint_follow_up,
     complaint_receive,
     complaint_record_satisfaction,
+    reply_limit,
     reply_overdue,
 )
 from .events import (
@@ -53,6 +60,7 @@ from .problems import (
     problem_link_ticket,
     problem_start,
 )
+from .suggestions import event_apply_suggestion, event_levels_suggest
 from .tickets import (
     fault_acknowledge,
     fault_add_helpers,
@@ -111,4 +119,13 @@ __all__ = [
     "reply_overdue",
     "complaint_appeal",
     "complaint_close_appeal",
+    "REPLY",
+    "FOLLOW_UP",
+    "STAGE_ORDER",
+    "appeal_open",
+    "reply_limit",
+    "complaint_follow_up",
+    "complaint_appeal_escalate",
+    "event_levels_suggest",
+    "event_apply_suggestion",
 ]

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from org.access import AuthenticatedRequest
+from org.access import AuthenticatedRequest, is_read_only
 
 from .. import selectors
 
@@ -15,5 +15,11 @@ def event_board(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "faults/events.html",
-        {"events": selectors.event_board(request.user), "suggestions": selectors.complaint_suggestions()},
+        {
+            "events": selectors.event_board(request.user),
+            "suggestions": selectors.complaint_suggestions(),
+            # issue 15 §4: the beat task's suggested levels, applied on confirmation
+            "level_suggestions": selectors.open_suggestions_for(request.user),
+            "may_apply": not is_read_only(request.user),
+        },
     )
