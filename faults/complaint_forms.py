@@ -43,7 +43,9 @@ class ComplaintForm(forms.Form):
         number = (data.pop("ticket_number", "") or "").strip()
         data["fault_ticket"] = None
         if number:
-            ticket = selectors.tickets_visible_to(self.user).filter(number=number).first()
+            digits = number.upper().removeprefix("GZ")  # FaultTicket.number is GZ + its id
+            visible = selectors.tickets_visible_to(self.user)
+            ticket = visible.filter(pk=int(digits)).first() if digits.isdigit() else None
             if ticket is None:
                 self.add_error("ticket_number", gettext_lazy("No fault ticket with this number that you may see."))
             data["fault_ticket"] = ticket
