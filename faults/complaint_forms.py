@@ -3,19 +3,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from billing.models import Customer
 from billing.selectors import customers_for
 from org.models import Department
 from sla.validators import sane_date
 
 from . import selectors
-from .models import AppealStage, ComplaintChannel, EventCategory
+from .models import AppealStage, ComplaintChannel, EventCategory, QualityEvent
 
 
 class ComplaintForm(forms.Form):
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=ComplaintChannel.choices)
     customer_name = forms.CharField(label=gettext_lazy("Customer"), max_length=100)
     customer_phone = forms.CharField(label=gettext_lazy("Customer phone"), max_length=30, required=False)
-    customer = forms.ModelChoiceField(label=gettext_lazy("Billing customer (optional)"), queryset=None, required=False)
+    customer = forms.ModelChoiceField(
+        label=gettext_lazy("Billing customer (optional)"), queryset=Customer.objects.none(), required=False
+    )
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=EventCategory.choices)
     escalated = forms.BooleanField(label=gettext_lazy("Escalated complaint"), required=False)
     content = forms.CharField(label=gettext_lazy("Content"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -23,7 +26,7 @@ class ComplaintForm(forms.Form):
     order_number = forms.CharField(label=gettext_lazy("Order number (optional)"), max_length=30, required=False)
     ticket_number = forms.CharField(label=gettext_lazy("Fault ticket number (optional)"), max_length=30, required=False)
     quality_event = forms.ModelChoiceField(
-        label=gettext_lazy("Quality event (optional)"), queryset=None, required=False
+        label=gettext_lazy("Quality event (optional)"), queryset=QualityEvent.objects.none(), required=False
     )
     received_at = forms.DateTimeField(
         label=gettext_lazy("Received at (backfilled complaints)"),

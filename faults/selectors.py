@@ -149,7 +149,9 @@ def complaints_visible_to(user):
     in_customer_service = user.is_authenticated and user.department_id and user.department.code == Dept.CUSTSVC
     if reads_everything(user) or in_customer_service:
         return qs
-    return department_scope(user, qs, "department")
+    # the handling department, and the department that took the complaint in (issue 15 §4: the front
+    # office that takes a complaint in follows it, as it would otherwise get 404 right after creating it)
+    return department_scope(user, qs, "department", "created_by__department")
 
 
 def _day_bounds(day):

@@ -311,3 +311,10 @@ def test_f2_9_beat_task_records_suggested_levels_and_the_board_applies_one_on_co
     assert "此建议已采用" in again.content.decode()
     assert suggest_event_levels() == 0  # the event is yellow now: nothing more to suggest
     assert QualityEvent.objects.get().level == "yellow"
+
+
+def test_f2_9_the_department_that_took_a_complaint_in_sees_it_but_does_not_answer_it(people, client):
+    complaint = receive(people, by=people.front)  # the front office takes it in for 网络监控中心
+    response = page_of(client, people.front, complaint)
+    assert response.status_code == 200 and not response.context["may_any"]
+    assert page_of(client, people.public, complaint).status_code == 404  # another front office
