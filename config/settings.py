@@ -321,7 +321,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": BILLING_RESUME_INVOICING_INTERVAL,
         "options": {"expires": BILLING_RESUME_INVOICING_INTERVAL},
     },
+    # F2.9 → F2.7 (issue 15 §4): hourly, the day's complaint counts suggest a level for each open event;
+    # someone confirms the suggestion on the event board.
+    "faults-suggest-event-levels": {
+        "task": "faults.tasks.suggest_event_levels",
+        "schedule": crontab(minute=10),
+    },
 }
+
+# Issue 15 §4: records a complaint names by number in apps faults does not import (faults/lookups.py).
+FAULTS_RECORD_LOOKUPS = {"order": "responses.selectors.orders_visible_to"}
 
 # Links in notices (e.g. a new account's first-password link) start with this address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -380,6 +389,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "OrderStateEnum": "responses.models.Order.State",
         "WorkStepStateEnum": "responses.models.WorkStep.State",
         "AdjustmentKindEnum": "billing.models.Adjustment.Kind",
+        "AppealStageEnum": "faults.models.AppealStage",
+        "ComplaintChannelEnum": "faults.models.ComplaintChannel",
     }
 )
 

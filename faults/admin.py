@@ -4,7 +4,9 @@ from django.contrib import admin
 
 from .models import (
     Complaint,
+    ComplaintAppealStep,
     EventCall,
+    EventLevelSuggestion,
     FaultNotice,
     FaultTicket,
     InternalSystem,
@@ -62,7 +64,7 @@ class QualityEventAdmin(admin.ModelAdmin):
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
     list_display = ["id", "customer_name", "category", "escalated", "state", "received_at"]
-    list_filter = ["state", "category", "escalated"]
+    list_filter = ["state", "category", "escalated", "channel", "appeal_stage"]
     readonly_fields = [f.name for f in Complaint._meta.fields]
 
 
@@ -76,3 +78,21 @@ class RectificationNoticeAdmin(admin.ModelAdmin):
     search_fields = ["title", "content"]
     list_select_related = ["issuing_department", "to_department"]
     readonly_fields = [f.name for f in RectificationNotice._meta.fields]
+
+
+# --- issue 15 §4: the 12300 route's stage outcomes and the day's level suggestions (read-only: the
+# services write them) -----------------------------------------------------------------------------
+
+
+@admin.register(ComplaintAppealStep)
+class ComplaintAppealStepAdmin(admin.ModelAdmin):
+    list_display = ["complaint", "stage", "recorded_at", "recorded_by"]
+    list_filter = ["stage"]
+    readonly_fields = [f.name for f in ComplaintAppealStep._meta.fields]
+
+
+@admin.register(EventLevelSuggestion)
+class EventLevelSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["event", "day", "suggested_level", "applied_at", "applied_by"]
+    list_filter = ["suggested_level", "day"]
+    readonly_fields = [f.name for f in EventLevelSuggestion._meta.fields]

@@ -422,6 +422,26 @@ class QualityEvent(ConcurrentTransitionMixin, models.Model):
 # --- F2.9 complaints --------------------------------------------------------------
 
 
+class ComplaintChannel(models.TextChoices):
+    """How a complaint came in (issue 15 §4)."""
+
+    HOTLINE = "hotline", _("Phone / 10000 hotline")
+    TRANSFER_12300 = "12300", _("Transferred by 12300")
+    LETTER = "letter", _("Letter")
+    WALK_IN = "walk_in", _("Walk-in")
+    ONLINE = "online", _("Online")
+
+
+class AppealStage(models.TextChoices):
+    """Seed 004: the provincial appeal centre, else the ministry's centre (12300); mediation failed:
+    arbitration or a court. In this order: an appeal moves only forward."""
+
+    PROVINCIAL = "provincial", _("Provincial appeal centre")
+    MINISTRY = "ministry", _("MIIT telecom user appeal centre (12300)")
+    ARBITRATION = "arbitration", _("Arbitration")
+    COURT = "court", _("Court")
+
+
 class Complaint(ConcurrentTransitionMixin, models.Model):
     """A customer complaint (F2.9): answered within 15 days, else the customer may appeal to 12300."""
 
@@ -462,6 +482,33 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         related_name="complaints",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # Issue 15 §4: intake (channel, customer, linked records), the follow-up visit (回访) and the 12300 route.
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ComplaintChannel.choices, default=ComplaintChannel.HOTLINE
+    )
+    customer = models.ForeignKey(
+        "billing.Customer",
+        verbose_name=_("billing customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    order_number = models.CharField(_("order number"), max_length=30, blank=True)
+    fault_ticket = models.ForeignKey(
+        FaultTicket,
+        verbose_name=_("fault ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    followed_up_at = models.DateTimeField(_("follow-up visit at"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up_outcome = models.TextField(_("follow-up visit outcome"), blank=True)
+    appeal_stage = models.CharField(_("appeal stage"), max_length=12, choices=AppealStage.choices, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -478,9 +525,11 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         self.answered_at = at
 
     @transition(field=state, source=State.ANSWERED, target=State.CLOSED, permission=rules.may_answer)
-    def record_satisfaction(self, *, at, satisfied: bool):
+    def record_satisfaction(self, *, at, satisfied: bool, visitor=None, outcome: str = ""):
+        """The follow-up visit (回访): who called, when, what the customer said, satisfied or not."""
         self.satisfaction = self.Satisfaction.SATISFIED if satisfied else self.Satisfaction.UNSATISFIED
         self.closed_at = at
+        self.followed_up_at, self.followed_up_by, self.follow_up_outcome = at, visitor, outcome
 
     @transition(
         field=state,
@@ -488,9 +537,10 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         target=State.APPEALED,
         permission=rules.may_answer,
     )
-    def appeal(self, *, at, reference):
+    def appeal(self, *, at, reference, stage=AppealStage.PROVINCIAL):
         self.appeal_reference = reference
         self.appealed_at = at
+        self.appeal_stage = stage
 
     @transition(field=state, source=State.APPEALED, target=State.CLOSED, permission=rules.may_answer)
     def close_appeal(self, *, at, outcome):
@@ -626,3 +676,45 @@ class EventCall(models.Model):
 
     def __str__(self):
         return f"{self.called_name} {self.get_outcome_display()}"
+
+
+class ComplaintAppealStep(models.Model):
+    """The outcome of one stage of a complaint's 12300 route (seed 004), in the order recorded."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="appeal_steps")
+    stage = models.CharField(_("appeal stage"), max_length=12, choices=AppealStage.choices)
+    outcome = models.TextField(_("outcome"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("appeal stage outcome")
+        verbose_name_plural = _("appeal stage outcomes")
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: {self.outcome[:30]}"
+
+
+class EventLevelSuggestion(models.Model):
+    """F2.9 → F2.7: what the day's complaint counts suggest for an open event (recorded by the beat task
+    ``faults.tasks.suggest_event_levels``); applied on confirmation through the figures of the event."""
+
+    event = models.ForeignKey(QualityEvent, on_delete=models.CASCADE, related_name="level_suggestions")
+    day = models.DateField(_("day"))
+    suggested_level = models.CharField(_("suggested level"), max_length=10, choices=WarningLevel.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(_("suggested at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "day"], name="event_suggestion_per_day")]
+        verbose_name = _("level suggestion")
+        verbose_name_plural = _("level suggestions")
+
+    def __str__(self):
+        return f"{self.event_id}: {self.suggested_level} ({self.day})"

@@ -222,3 +222,20 @@ RECTIFICATION_BUTTONS: dict[str, Rule] = {
     "close": "close",
     "reject": "reject",
 }
+
+
+# --- the complaint page's buttons (issue 15 §4). The appeal also needs ``services.appeal_open`` (a late
+# reply or an unsatisfied customer), which reads the reply deadline: the page ANDs it in, as the service does.
+
+
+def is_appealed(complaint) -> bool:
+    return complaint.state == "appealed"
+
+
+COMPLAINT_BUTTONS: dict[str, Rule] = {
+    "answer": "answer_complaint",
+    "follow_up": "record_satisfaction",
+    "appeal": "appeal",
+    "escalate": (may_answer, is_appealed),
+    "close_appeal": "close_appeal",
+}

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from .models import (
     Complaint,
     EventCall,
     EventCategory,
+    EventLevelSuggestion,
     FaultNotice,
     FaultTicket,
     Problem,
@@ -149,11 +150,13 @@ def event_board(user):
 
 
 def complaints_visible_to(user):
-    qs = Complaint.objects.select_related("department", "quality_event")
+    qs = Complaint.objects.select_related("department", "quality_event").prefetch_related("appeal_steps")
     in_customer_service = user.is_authenticated and user.department_id and user.department.code == Dept.CUSTSVC
     if reads_everything(user) or in_customer_service:
         return qs
-    return department_scope(user, qs, "department")
+    # the handling department, and the department that took the complaint in (issue 15 §4: the front
+    # office that takes a complaint in follows it, as it would otherwise get 404 right after creating it)
+    return department_scope(user, qs, "department", "created_by__department")
 
 
 def _day_bounds(day):
@@ -306,3 +309,53 @@ def pk_of_number(text: str, prefix: str) -> int | None:
     if text.startswith(prefix):
         text = text[len(prefix) :]
     return int(text) if text.isdigit() else None
+
+
+# --- issue 15 §4: the complaint queue and page, the events' level suggestions ---------------------
+
+
+def _open_complaint_due():
+    """The due time of the complaint's open deadline (the reply, else the follow-up visit)."""
+    ct = ContentType.objects.get_for_model(Complaint)
+    return Subquery(
+        Deadline.objects.filter(content_type=ct, object_id=OuterRef("pk"), state__in=Deadline.OPEN_STATES)
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+
+
+def complaint_queue(user, *, state="", department=None, channel="", overdue=False, now=None):
+    """Complaints the user may see, the least time left first (open deadline's due time); ``state`` ""
+    means every state but closed. ``overdue``: only those whose open deadline has passed."""
+    qs = complaints_visible_to(user).annotate(open_due_at=_open_complaint_due())
+    qs = qs.filter(state=state) if state else qs.exclude(state=Complaint.State.CLOSED)
+    if department:
+        qs = qs.filter(department=department)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if overdue:
+        qs = qs.filter(open_due_at__lt=now or timezone.now())
+    return qs.order_by(F("open_due_at").asc(nulls_last=True), "-received_at", "-id")
+
+
+def get_complaint_for(user, pk, *, for_write: bool = False) -> Complaint:
+    """The complaint ``pk`` if ``user`` may see it, else ``NotFound`` (404)."""
+    return visible_record(complaints_visible_to(user), pk, for_write=for_write)
+
+
+def complaint_deadlines(complaint: Complaint):
+    ct = ContentType.objects.get_for_model(Complaint)
+    return Deadline.objects.filter(content_type=ct, object_id=complaint.pk).order_by("started_at", "id")
+
+
+def open_suggestions_for(user):
+    """The day's level suggestions (F2.9 → F2.7) not applied yet, of events the user may see."""
+    return (
+        EventLevelSuggestion.objects.filter(
+            applied_at__isnull=True,
+            day=timezone.localdate(),
+            event__in=events_visible_to(user).exclude(state=QualityEvent.State.CLOSED),
+        )
+        .select_related("event")
+        .order_by("-id")
+    )

@@ -27,4 +27,10 @@ urlpatterns = [
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/evidence/", views.rectification_evidence, name="rectification-evidence"),
     path("rectifications/<int:pk>/<slug:action>/", views.rectification_act, name="rectification-act"),
+    # issue 15 §4: complaints (F2.9) and the event board's level suggestions
+    path("complaints/", views.complaint_queue, name="complaints"),
+    path("complaints/new/", views.complaint_new, name="complaint-new"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("complaints/<int:pk>/<slug:action>/", views.complaint_act, name="complaint-act"),
+    path("events/suggestions/<int:pk>/apply/", views.suggestion_apply, name="suggestion-apply"),
 ]

@@ -61,7 +61,12 @@ POLICIES = [
         ["dept_manager"],
         "F2.8 phone after publish",
     ),
+    # F2.9 / seed 004: the reply limit, which is also the appeal window (a customer not answered by then
+    # may appeal to 12300). The seed says "15日" and "15个工作日": the default is the stricter reading,
+    # 15 calendar days (an administrator may switch the clock to working days in the admin).
     ("complaint-reply", Level.NONE, 15 * DAY, Clock.CALENDAR, 2 * DAY, ["supervisor"], "F2.9 complaint reply"),
+    # Issue 15 §4: the follow-up visit (回访) after the answer.
+    ("complaint-follow-up", Level.NONE, 2 * DAY, Clock.CALENDAR, 4 * HOUR, ["supervisor"], "F2.9 follow-up visit"),
     # R1.13 / R1.11: due times fixed by the app (the requested feedback time; the end of the next
     # working day after the call); the duration is only a fallback.
     (

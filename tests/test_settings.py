@@ -88,6 +88,7 @@ def test_the_beat_schedule_is_one_literal():
         "billing-arrears-scan",
         "billing-resume-invoicing",
         "billing-schedule-month-runs",  # B4.2/B4.3: each month's runs created on the calendar
+        "faults-suggest-event-levels",  # F2.9 → F2.7: the day's complaint counts suggest event levels
         "responses-equipment-half-month",
         "sla-close-month",
         "sla-retry-stale",

@@ -6,11 +6,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from billing.models import Customer
+from billing.selectors import customers_for
 from core.viewsets import RecordViewSet
 from sla.validators import sane_date
 
 from .. import selectors, services
-from ..models import Complaint, EventCategory, QualityEvent
+from ..models import AppealStage, Complaint, ComplaintChannel, EventCategory, FaultTicket, QualityEvent
 from .base import all_departments
 
 
@@ -35,8 +37,25 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "appeal_outcome",
             "closed_at",
             "quality_event",
+            "channel",
+            "customer",
+            "order_number",
+            "fault_ticket",
+            "followed_up_at",
+            "followed_up_by",
+            "follow_up_outcome",
+            "appeal_stage",
+            "appeal_steps",
         ]
         read_only_fields = fields
+
+    appeal_steps = serializers.SerializerMethodField()
+
+    def get_appeal_steps(self, complaint) -> list[dict]:
+        return [
+            {"stage": s.stage, "outcome": s.outcome, "recorded_at": s.recorded_at.isoformat()}
+            for s in complaint.appeal_steps.all()
+        ]
 
 
 class FaultNewComplaintSerializer(serializers.Serializer):
@@ -50,11 +69,21 @@ class FaultNewComplaintSerializer(serializers.Serializer):
     quality_event = serializers.PrimaryKeyRelatedField(
         queryset=QualityEvent.objects.all(), required=False, allow_null=True
     )
+    channel = serializers.ChoiceField(
+        choices=ComplaintChannel.choices, required=False, default=ComplaintChannel.HOTLINE
+    )
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
+    order_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    fault_ticket = serializers.PrimaryKeyRelatedField(
+        queryset=FaultTicket.objects.all(), required=False, allow_null=True
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None:  # only quality events the user may see (issue 11); the service re-checks
+        if user is not None:  # only records the user may see (issue 11); the service re-checks
             self.fields["quality_event"].queryset = selectors.events_visible_to(user)
+            self.fields["fault_ticket"].queryset = selectors.tickets_visible_to(user)
+            self.fields["customer"].queryset = customers_for(user)
 
 
 class FaultAnswerSerializer(serializers.Serializer):
@@ -67,6 +96,18 @@ class FaultSatisfactionSerializer(serializers.Serializer):
 
 class FaultAppealSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=60)
+    # One enum in the schema (AppealStage); the service refuses a start past the ministry's centre.
+    stage = serializers.ChoiceField(choices=AppealStage.choices, required=False, default=AppealStage.PROVINCIAL)
+
+
+class FaultFollowUpSerializer(serializers.Serializer):
+    satisfied = serializers.BooleanField()
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FaultAppealStageSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    stage = serializers.ChoiceField(choices=AppealStage.choices)
 
 
 class FaultOutcomeSerializer(serializers.Serializer):
@@ -116,6 +157,18 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordV
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
         return self._run(request, FaultAppealSerializer, services.complaint_appeal)
+
+    @extend_schema(request=FaultFollowUpSerializer, responses={200: ComplaintSerializer})
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, pk=None):
+        """The follow-up visit (回访) after the answer: outcome and satisfaction."""
+        return self._run(request, FaultFollowUpSerializer, services.complaint_follow_up)
+
+    @extend_schema(request=FaultAppealStageSerializer, responses={200: ComplaintSerializer})
+    @action(detail=True, methods=["post"], url_path="appeal-stage")
+    def appeal_stage(self, request, pk=None):
+        """Seed 004: the current stage's outcome and the next stage of the 12300 route."""
+        return self._run(request, FaultAppealStageSerializer, services.complaint_appeal_escalate)
 
     @extend_schema(request=FaultOutcomeSerializer, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"], url_path="close-appeal")

@@ -18,11 +18,18 @@ from ._common import (
     REPAIR,
 )
 from .complaints import (
+    FOLLOW_UP,
+    REPLY,
+    STAGE_ORDER,
+    appeal_open,
     complaint_answer,
     complaint_appeal,
+    complaint_appeal_escalate,
     complaint_close_appeal,
+    complaint_follow_up,
     complaint_receive,
     complaint_record_satisfaction,
+    reply_limit,
     reply_overdue,
 )
 from .contacts import (
@@ -71,6 +78,7 @@ from .rectifications import (
     rectification_issue,
     rectification_reject,
 )
+from .suggestions import event_apply_suggestion, event_levels_suggest
 from .tickets import (
     fault_acknowledge,
     fault_add_helpers,
@@ -142,4 +150,13 @@ __all__ = [
     "rectification_answer",
     "rectification_close",
     "rectification_reject",
+    "REPLY",
+    "FOLLOW_UP",
+    "STAGE_ORDER",
+    "appeal_open",
+    "reply_limit",
+    "complaint_follow_up",
+    "complaint_appeal_escalate",
+    "event_levels_suggest",
+    "event_apply_suggestion",
 ]

@@ -1,5 +1,6 @@
 """Pages of the faults app, one module per resource."""
 
+from .complaints import complaint_act, complaint_detail, complaint_new, complaint_queue, suggestion_apply
 from .contacts import contact_add, contact_remove, roster
 from .events import event_board, event_call, event_detail
 from .problems import problem_act, problem_detail, problem_list, problem_new
@@ -13,7 +14,8 @@ from .rectifications import (
 from .tickets import act, detail, queue, report
 
 __all__ = [
-    "act", "contact_add", "contact_remove", "detail", "event_board", "event_call", "event_detail", "queue", "report",
-    "problem_act", "problem_detail", "problem_list", "problem_new", "rectification_act", "rectification_detail",
-    "rectification_evidence", "rectification_list", "rectification_new", "roster",
+    "act", "complaint_act", "complaint_detail", "complaint_new", "complaint_queue", "contact_add", "contact_remove",
+    "detail", "event_board", "event_call", "event_detail", "queue", "report", "problem_act", "problem_detail",
+    "problem_list", "problem_new", "rectification_act", "rectification_detail", "rectification_evidence",
+    "rectification_list", "rectification_new", "roster", "suggestion_apply",
 ]  # fmt: skip

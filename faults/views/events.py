@@ -23,7 +23,13 @@ def event_board(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "faults/events.html",
-        {"events": selectors.event_board(request.user), "suggestions": selectors.complaint_suggestions()},
+        {
+            "events": selectors.event_board(request.user),
+            "suggestions": selectors.complaint_suggestions(),
+            # issue 15 §4: the beat task's suggested levels, applied on confirmation
+            "level_suggestions": selectors.open_suggestions_for(request.user),
+            "may_apply": not is_read_only(request.user),
+        },
     )
 
 

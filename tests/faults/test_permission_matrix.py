@@ -16,7 +16,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from faults.models import Complaint, EventCall, FaultTicket, InternalSystem, Problem, QualityEvent, RectificationNotice
+from faults.models import (
+    Complaint,
+    EventCall,
+    EventLevelSuggestion,
+    FaultTicket,
+    InternalSystem,
+    Problem,
+    QualityEvent,
+    RectificationNotice,
+)
 from org.models import DutyContact
 from tests.permission_matrix import (
     ANON,
@@ -162,6 +171,9 @@ API[("rectification", "create", "naming a ticket")] = {
         for role in ROLES
     },
     ANON: (403, 403),
+    # Issue 15 §4: the follow-up visit (回访) and the 12300 route's next stage, by the same people.
+    ("complaint", "follow_up"): may(*HANDLERS, "dispatcher"),
+    ("complaint", "appeal_stage"): may(*HANDLERS, "dispatcher"),
 }
 # References in payloads (issue 11): the problem is the user's own department's; "own" / "other" say
 # whose ticket the body links. Another department's ticket is refused: 400 (its id is not one the
@@ -184,6 +196,20 @@ PAGE_ACTIONS = {
     "explanation": "explanation",
     "helpers": "helpers",
     "problem": "problem",
+}
+COMPLAINT_PAGE_ACTIONS = {
+    "answer": "answer",
+    "follow-up": "follow_up",
+    "appeal": "appeal",
+    "escalate": "appeal_stage",
+    "close-appeal": "close_appeal",
+}
+COMPLAINT_PAGE_BODIES = {
+    "answer": {"answer": "已答复"},
+    "follow-up": {"satisfied": "no", "outcome": "仍不满意"},
+    "appeal": {"reference": "12300-9", "stage": "provincial"},
+    "escalate": {"outcome": "调解无效", "stage": "ministry"},
+    "close-appeal": {"outcome": "已结案"},
 }
 PAGES = {
     ("faults:queue", "view"): ALL_READ,
@@ -223,6 +249,19 @@ PAGES = {
         ("faults:rectification-act", action): as_page(API[("rectification", action)])
         for action in ("answer", "close", "reject")
     },
+    # Issue 15 §4: the complaint pages (F2.9) take the API's answers; the event board's "apply suggestion"
+    # is the event's apply-complaint-counts.
+    ("faults:complaints", "view"): ALL_READ,
+    ("faults:complaint-new", "view"): {
+        "*": (200, 200),
+        "viewer": (403, 403),
+        "auditor": (403, 403),
+        ANON: (LOGIN, LOGIN),
+    },  # fmt: skip
+    ("faults:complaint-new", "create"): as_page(CREATE),
+    ("faults:complaint", "view"): as_page(SEE, ok=200),
+    **{("faults:complaint-act", slug): as_page(API[("complaint", a)]) for slug, a in COMPLAINT_PAGE_ACTIONS.items()},
+    ("faults:suggestion-apply", "apply"): as_page(API[("quality-event", "apply_complaint_counts")]),
 }
 
 # --- objects ----------------------------------------------------------------------------------------
@@ -244,7 +283,14 @@ TICKET_STATE = {
 E = QualityEvent.State
 EVENT_STATE = {"report": E.DETECTED, "publish": E.REPORTED, "rectify": E.PUBLISHED, "close": E.RECTIFYING}
 C = Complaint.State
-COMPLAINT_STATE = {"answer": C.RECEIVED, "satisfaction": C.ANSWERED, "appeal": C.ANSWERED, "close_appeal": C.APPEALED}
+COMPLAINT_STATE = {
+    "answer": C.RECEIVED,
+    "satisfaction": C.ANSWERED,
+    "follow_up": C.ANSWERED,
+    "appeal": C.ANSWERED,
+    "appeal_stage": C.APPEALED,
+    "close_appeal": C.APPEALED,
+}
 P = Problem.State
 PROBLEM_STATE = {"start": P.OPEN, "close": P.IN_PROGRESS, "link": P.OPEN}
 
@@ -354,6 +400,8 @@ def body(world, basename, action, dept, obj):
         "answer": {"answer": "已答复"},
         "satisfaction": {"satisfied": False},
         "appeal": {"reference": "12300-9"},
+        "follow_up": {"satisfied": False, "outcome": "仍不满意"},
+        "appeal_stage": {"outcome": "调解无效", "stage": "ministry"},
         "figures": {"cities": 1},
     }
     if basename == "problem" and action == "link":
@@ -427,6 +475,19 @@ def prepare_page(world, name, action, dept, user, which):
         return [], create_body(world, "duty-contact", dept)
     if name == "faults:contact-remove":
         return [MAKERS["duty-contact"](world, dept, "remove").pk], {}
+    if name == "faults:complaint-new" and action == "create":
+        return [], {**create_body(world, "complaint", dept), "channel": "hotline"}
+    if name == "faults:complaint":
+        return [world.once(("read", "complaint", dept), lambda: make_complaint(world, dept)).pk], None
+    if name == "faults:complaint-act":
+        complaint = make_complaint(world, dept, COMPLAINT_STATE[COMPLAINT_PAGE_ACTIONS[action]])
+        return [complaint.pk, action], COMPLAINT_PAGE_BODIES[action]
+    if name == "faults:suggestion-apply":
+        event = make_event(world, dept, E.PUBLISHED)
+        suggestion = EventLevelSuggestion.objects.create(
+            event=event, day=timezone.localdate(), suggested_level="yellow", reason="矩阵"
+        )
+        return [suggestion.pk], {}
     if name == "faults:detail":
         return [world.once(("read", "fault", dept), lambda: make_ticket(world, dept)).pk], None
     if name == "faults:act":
