@@ -60,6 +60,9 @@ class ServiceChangeInline(admin.TabularInline):
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
     inlines = [ServiceChangeInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new circuit has no history yet
     list_display = ["code", "customer", "product", "level", "state", "monthly_fee", "activated_on", "ended_on"]
     list_filter = ["state", "level"]
     search_fields = ["code", "customer__name"]

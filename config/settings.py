@@ -391,6 +391,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "AdjustmentKindEnum": "billing.models.Adjustment.Kind",
         "AppealStageEnum": "faults.models.AppealStage",
         "ComplaintChannelEnum": "faults.models.ComplaintChannel",
+        "EventCallStageEnum": "faults.models.EventCall.Stage",
+        "RectificationStateEnum": "faults.models.RectificationNotice.State",
+        "InvoiceStateEnum": "billing.models.Invoice.State",
     }
 )
 

@@ -17,6 +17,9 @@ from .base import all_departments
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
+    # blank until the customer appeals: the schema says so (a read-only model field would not)
+    appeal_stage = serializers.ChoiceField(choices=AppealStage.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = Complaint
         fields = [

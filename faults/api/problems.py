@@ -45,7 +45,7 @@ class FaultLinkSerializer(serializers.Serializer):
             self.fields["ticket"].queryset = selectors.tickets_visible_to(user)
 
 
-class FaultNewProblemSerializer(serializers.Serializer):
+class FaultProblemCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     department = serializers.PrimaryKeyRelatedField(queryset=all_departments())
@@ -80,9 +80,9 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RecordVie
     filter_backends = [DjangoFilterBackend, OrderingFilter, SearchFilter]
     search_fields = ["title"]
 
-    @extend_schema(request=FaultNewProblemSerializer, responses={201: ProblemSerializer})
+    @extend_schema(request=FaultProblemCreateSerializer, responses={201: ProblemSerializer})
     def create(self, request):
-        body = self.body(FaultNewProblemSerializer, user=request.user)
+        body = self.body(FaultProblemCreateSerializer, user=request.user)
         problem = services.problem_create(by=request.user, **body)
         return Response(ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data, status=status.HTTP_201_CREATED)
 

@@ -121,6 +121,9 @@ API = {
     ("complaint", "appeal"): may(*HANDLERS, "dispatcher"),
     ("complaint", "close_appeal"): may(*HANDLERS, "dispatcher"),
     ("complaint", "daily"): LIST,
+    # Issue 15 §4: the follow-up visit (回访) and the 12300 route's next stage, by the same people.
+    ("complaint", "follow_up"): may(*HANDLERS, "dispatcher"),
+    ("complaint", "appeal_stage"): may(*HANDLERS, "dispatcher"),
     # Seed 003 第八条: every member of staff reads the 24-hour roster; a department's admins, supervisor
     # and manager keep its own (客户服务部 everyone's); the phone follow-ups of the events one may see,
     # recorded by the reporting department, 客户服务部 or the Center (the matrix's events have no creator).
@@ -171,9 +174,6 @@ API[("rectification", "create", "naming a ticket")] = {
         for role in ROLES
     },
     ANON: (403, 403),
-    # Issue 15 §4: the follow-up visit (回访) and the 12300 route's next stage, by the same people.
-    ("complaint", "follow_up"): may(*HANDLERS, "dispatcher"),
-    ("complaint", "appeal_stage"): may(*HANDLERS, "dispatcher"),
 }
 # References in payloads (issue 11): the problem is the user's own department's; "own" / "other" say
 # whose ticket the body links. Another department's ticket is refused: 400 (its id is not one the

@@ -109,6 +109,7 @@ NAMED_DEPARTMENT = {
     "complaint-reply": "public",
     "work-order-restrict": "nmc",  # B4.5: 网络监控中心 restricts and restores
     "work-order-restore": "nmc",
+    "complaint-follow-up": "nmc",  # the handling department visits the customer again (回访)
     "rectification-answer": "nmc",  # seed 002: the responsible department's manager (jk_manager)
 }
 
