@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.views import run_action
@@ -33,6 +34,20 @@ def event_board(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+# What each of an event's deadlines is for, in words (the stored titles all name the event).
+OBLIGATIONS = {
+    "event-report": gettext_lazy("Report to 客户服务部"),
+    "event-publish": gettext_lazy("Publish the warning"),
+    "event-script": gettext_lazy("Explanation script to the front line"),
+    "event-cause-plan": gettext_lazy("Root cause and complaint-handling plan"),
+    "event-hq-feedback": gettext_lazy("First feedback to HQ"),
+    "event-hq-plan-l1": gettext_lazy("Written plan to HQ"),
+    "event-hq-plan-l2": gettext_lazy("Written plan to HQ"),
+    "event-call-report": gettext_lazy("Phone 客户服务部 after the report"),
+    "event-call-publish": gettext_lazy("Phone the recipients after the publication"),
+}
+
+
 def _event_for(request, pk):
     event = selectors.events_visible_to(request.user).filter(pk=pk).first()
     if event is None:
@@ -45,7 +60,10 @@ def event_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
     """One event: its figures and level, its deadlines with time left, the phone follow-ups."""
     event = _event_for(request, pk)
     now = timezone.now()
-    deadlines = [{"deadline": d, "left": d.due_at - now if d.is_open else None} for d in deadlines_of(event)]
+    deadlines = [
+        {"deadline": d, "what": OBLIGATIONS.get(d.kind, d.title), "left": d.due_at - now if d.is_open else None}
+        for d in deadlines_of(event)
+    ]
     stages = []
     for stage, label in EventCall.Stage.choices:
         started = event.reported_at if stage == EventCall.Stage.REPORT else event.published_at
