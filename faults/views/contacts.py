@@ -3,6 +3,7 @@ department itself and by 客户服务部."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +22,12 @@ def _when(value: str):
     """A ``datetime-local`` input in Asia/Shanghai; blank → None."""
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed but no such time (month 13): refused below, never a 500
+        parsed = None
     if parsed is None:
-        return None
+        raise ValidationError({"on_duty_from": _("Enter a valid date and time.")})
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -52,17 +56,19 @@ def contact_add(request: AuthenticatedRequest) -> HttpResponse:
     if department is None:
         messages.error(request, _("Choose the department."))
         return redirect("faults:contacts")
-    done = run_action(
-        request,
-        services.contact_add,
-        by=request.user,
-        department=department,
-        name=post.get("name", ""),
-        phone=post.get("phone", ""),
-        on_duty_from=_when(post.get("on_duty_from", "")),
-        on_duty_until=_when(post.get("on_duty_until", "")),
-        note=post.get("note", "")[:200],
-    )
+
+    def add():
+        services.contact_add(
+            by=request.user,
+            department=department,
+            name=post.get("name", ""),
+            phone=post.get("phone", ""),
+            on_duty_from=_when(post.get("on_duty_from", "")),
+            on_duty_until=_when(post.get("on_duty_until", "")),
+            note=post.get("note", "")[:200],
+        )
+
+    done = run_action(request, add)
     if done:
         messages.success(request, _("Contact person added."))
     return redirect("faults:contacts")

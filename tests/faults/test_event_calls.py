@@ -179,6 +179,9 @@ def test_seed_003_roster_and_call_pages(client, people, business, custsvc_contac
         reverse("faults:contact-add"), {"department": people.nmc.pk, "name": "", "phone": ""}, follow=True
     )
     assert "请填写联系人姓名和手机号码。" in response.content.decode()
+    bad_time = {"department": people.nmc.pk, "name": "x", "phone": "1", "on_duty_from": "2026-13-45T10:00"}
+    response = client.post(reverse("faults:contact-add"), bad_time, follow=True)
+    assert response.status_code == 200 and not DutyContact.objects.filter(name="x").exists()  # refused, no 500
 
     event = reported_event(people, business, cities=1)
     client.force_login(people.member)
